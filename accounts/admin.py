@@ -1,0 +1,105 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Country, Institution, PartnerSite, Region, RoleGrant, User
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = RoleGrant
+    fk_name = "user"
+    extra = 0
+    fields = ["role", "country", "region", "partner_site", "granted_at", "granted_by"]
+    readonly_fields = ["granted_at", "granted_by"]
+    autocomplete_fields = ["country", "region"]
+
+
+class UserCreationAdminForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "username", "full_name"]
+
+
+class UserChangeAdminForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserChangeAdminForm
+    add_form = UserCreationAdminForm
+    inlines = [RoleGrantInline]
+    list_display = ["full_name", "email", "username", "country", "is_active", "last_activity"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "role_grants__role", "preferred_language"]
+    search_fields = ["full_name", "email", "username", "national_teacher_id"]
+    ordering = ["full_name"]
+    autocomplete_fields = ["country", "region", "institution"]
+    list_select_related = ["country"]
+    fieldsets = [
+        (None, {"fields": ["email", "username", "password", "must_change_password"]}),
+        (
+            _("Personal information"),
+            {
+                "fields": [
+                    "full_name", "certificate_name", "certificate_name_latin", "preferred_language", "time_zone",
+                    "country", "region", "institution", "national_teacher_id", "school_role", "gender",
+                ]
+            },
+        ),  # fmt: skip
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Important dates"), {"fields": ["last_login", "last_activity", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "username", "full_name", "password1", "password2", "must_change_password"],
+            },
+        )
+    ]
+    readonly_fields = ["last_login", "last_activity", "date_joined"]
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, RoleGrant) and not instance.granted_by_id:
+                instance.granted_by = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+        if formset.model is RoleGrant:
+            services.user_sync_groups(form.instance)
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "country"]
+    list_filter = ["country"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["country"]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "region"]
+    search_fields = ["name"]
+    autocomplete_fields = ["country", "region"]
+    list_select_related = ["country", "region"]
+
+
+@admin.register(PartnerSite)
+class PartnerSiteAdmin(admin.ModelAdmin):
+    list_display = ["site", "country"]
+    autocomplete_fields = ["country"]

@@ -1,0 +1,44 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+def language_links(request, page=None) -> list[dict]:
+    """Plain links to this page in every language (no POST form, so pages stay cacheable).
+
+    On a Wagtail page the link goes to its translation, or to that language's home page where the page is
+    not translated yet; elsewhere the same URL is reversed with the other language prefix."""
+    current = get_language()
+    translations = {}
+    if page is not None and getattr(page, "translation_key", None):
+        from wagtail.models import Page
+
+        for translation in Page.objects.filter(translation_key=page.translation_key, live=True).select_related(
+            "locale"
+        ):
+            translations[translation.locale.language_code] = translation
+    links = []
+    path = request.get_full_path() if request is not None else "/"
+    for code, name in settings.LANGUAGES:
+        if page is not None:
+            target = translations.get(code)
+            url = target.get_url(request) if target is not None else f"/{code}/"
+        else:
+            url = translate_url(path, code)
+        links.append({"code": code, "name": name, "url": url, "current": code == current})
+    return links
+
+
+@register.inclusion_tag("core/includes/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    return {"links": context.get("language_links") or language_links(context.get("request"), context.get("page"))}
+
+
+@register.simple_tag(takes_context=True)
+def get_language_links(context):
+    links = language_links(context.get("request"), context.get("page"))
+    context["language_links"] = links
+    return links

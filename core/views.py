@@ -1,0 +1,21 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from .jobs import job_get_for_owner
+
+
+def ratelimited(request, exception=None):
+    response = render(request, "core/ratelimited.html", status=429)
+    response["Retry-After"] = "600"
+    return response
+
+
+@login_required
+def job_detail(request, job_id):
+    """Progress of one of the requester's background jobs. Refreshes itself while the job runs (no
+    JavaScript needed)."""
+    job = job_get_for_owner(job_id, owner_id=request.user.pk)
+    if job is None:
+        raise Http404
+    return render(request, "core/job_detail.html", {"job": job})
