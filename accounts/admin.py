@@ -45,11 +45,20 @@ class UserAdmin(DjangoUserAdmin):
             _("Personal information"),
             {
                 "fields": [
-                    "full_name", "certificate_name", "certificate_name_latin", "preferred_language", "time_zone",
-                    "country", "region", "institution", "national_teacher_id", "school_role", "gender",
+                    "full_name",
+                    "certificate_name",
+                    "certificate_name_latin",
+                    "preferred_language",
+                    "time_zone",
+                    "country",
+                    "region",
+                    "institution",
+                    "national_teacher_id",
+                    "school_role",
+                    "gender",
                 ]
             },
-        ),  # fmt: skip
+        ),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Important dates"), {"fields": ["last_login", "last_activity", "date_joined"]}),
     ]

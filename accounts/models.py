@@ -253,7 +253,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.certificate_name or self.full_name
 
     def clean(self) -> None:
-        super().clean()
+        # Not AbstractBaseUser.clean(): it would copy get_username() (a username, for accounts without
+        # email) into the email field.
         if self.email:
             self.email = self.__class__.objects.normalize_email(self.email).lower()
         else:

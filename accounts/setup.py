@@ -28,4 +28,6 @@ def ensure_countries(apps) -> None:
 
     Country = apps.get_model("accounts", "Country")
     existing = set(Country.objects.values_list("code", flat=True))
-    Country.objects.bulk_create([Country(code=code, name=name) for code, name in iso_countries() if code not in existing])
+    Country.objects.bulk_create(
+        [Country(code=code, name=name) for code, name in iso_countries() if code not in existing]
+    )

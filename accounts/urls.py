@@ -23,7 +23,8 @@ urlpatterns = [
     path(
         "password/reset/complete/",
         TemplateView.as_view(
-            template_name="accounts/password_reset_complete.html", extra_context={"login_url": reverse_lazy("accounts:login")}
+            template_name="accounts/password_reset_complete.html",
+            extra_context={"login_url": reverse_lazy("accounts:login")},
         ),
         name="password-reset-complete",
     ),

@@ -5,7 +5,15 @@ from wagtail.users.views import users
 
 from .models import User
 
-EXTRA_FIELDS = ["username", "full_name", "preferred_language", "country", "region", "institution", "must_change_password"]
+EXTRA_FIELDS = [
+    "username",
+    "full_name",
+    "preferred_language",
+    "country",
+    "region",
+    "institution",
+    "must_change_password",
+]
 
 
 class _MaktabaUserFormMixin:

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from celery import Task, current_app
-from celery.exceptions import Ignore, Retry
+from celery.exceptions import Ignore, NotRegistered, Retry
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
@@ -54,9 +54,11 @@ def job_publish(job_id) -> bool:
         if job is None:
             return False
         try:
-            current_app.tasks[job.task_name].apply_async(args=job.args, kwargs=job.kwargs, task_id=str(job.pk))
+            _task(job.task_name).apply_async(args=job.args, kwargs=job.kwargs, task_id=str(job.pk))
         except Exception:  # the broker is down or refused the message: the relay tries again later
-            logger.warning("Could not publish job %s (%s); it stays in the outbox", job.pk, job.task_name)
+            logger.warning(
+                "Could not publish job %s (%s); it stays in the outbox", job.pk, job.task_name, exc_info=True
+            )
             Job.objects.filter(pk=job.pk).update(publish_attempts=F("publish_attempts") + 1)
             return False
         # In eager mode the task already ran and moved the row on; only a still-pending row is marked.
@@ -64,6 +66,16 @@ def job_publish(job_id) -> bool:
             status=Job.Status.PUBLISHED, published_at=timezone.now(), publish_attempts=F("publish_attempts") + 1
         )
         return True
+
+
+def _task(name: str) -> Task:
+    """The registered task ``name``, importing every app's ``tasks`` module on first use (Celery only does
+    that by itself in a worker)."""
+    try:
+        return current_app.tasks[name]
+    except NotRegistered:
+        current_app.loader.import_default_modules()
+        return current_app.tasks[name]
 
 
 def job_relay(*, limit: int = 500) -> int:
@@ -95,9 +107,7 @@ def job_get_for_owner(job_id, *, owner_id: int) -> Job | None:
 
 def jobs_purge_finished() -> int:
     cutoff = timezone.now() - settings.JOBS_KEEP_FINISHED
-    deleted, _ = Job.objects.filter(
-        status__in=[Job.Status.DONE, Job.Status.FAILED], finished_at__lt=cutoff
-    ).delete()
+    deleted, _ = Job.objects.filter(status__in=[Job.Status.DONE, Job.Status.FAILED], finished_at__lt=cutoff).delete()
     return deleted
 
 
@@ -115,9 +125,7 @@ class JobTask(Task):
         if jobs.filter(status=Job.Status.DONE).exists():
             logger.info("Job %s already finished; delivered again, nothing to do", job_id)
             return None
-        jobs.update(
-            status=Job.Status.RUNNING, started_at=timezone.now(), runs=F("runs") + 1, error=""
-        )
+        jobs.update(status=Job.Status.RUNNING, started_at=timezone.now(), runs=F("runs") + 1, error="")
         try:
             result = super().__call__(*args, **kwargs)
         except (Retry, Ignore):

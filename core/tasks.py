@@ -34,3 +34,12 @@ def send_email(self, *, to: list[str], subject: str, text: str, html: str = "", 
     if html:
         message.attach_alternative(html, "text/html")
     message.send()
+
+
+@shared_task(name="core.ping", base=JobTask, bind=True)
+def ping(self) -> dict:
+    """Proves the whole path works (outbox → broker → worker → database): `manage.py check_jobs`."""
+    import os
+    import socket
+
+    return {"worker": socket.gethostname(), "pid": os.getpid()}

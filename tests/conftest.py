@@ -45,7 +45,7 @@ def _restore_reference_data(request):
         ensure_reference_data()
 
 
-def _missing(service: str) -> None:
+def missing_service(service: str) -> None:
     message = f"{service} is not available (start it with `make test`)"
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(message + " and REQUIRE_SERVICES=1", pytrace=False)
@@ -56,7 +56,7 @@ def _missing(service: str) -> None:
 def postgres(db):
     """For tests that only mean something on PostgreSQL (row locks, concurrency)."""
     if connection.vendor != "postgresql":
-        _missing("PostgreSQL")
+        missing_service("PostgreSQL")
     return connection
 
 
@@ -64,13 +64,13 @@ def postgres(db):
 def redis_url() -> str:
     url = os.environ.get("TEST_REDIS_URL")
     if not url:
-        _missing("Redis")
+        missing_service("Redis")
     import redis
 
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.RedisError:
-        _missing("Redis")
+        missing_service("Redis")
     return url
 
 

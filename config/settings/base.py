@@ -183,7 +183,7 @@ def redis_db_url(url: str, db: int) -> str:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": redis_db_url(REDIS_URL, 1),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

@@ -6,9 +6,7 @@ from .base import *  # noqa: F403
 from .base import ALLOWED_HOSTS, DATABASES, REDIS_URL, SECRET_KEY, env, env_bool
 
 if not SECRET_KEY or len(SECRET_KEY) < 50 or "insecure" in SECRET_KEY:
-    raise ImproperlyConfigured(
-        "Set SECRET_KEY to a long random value (50+ characters) before starting in production."
-    )
+    raise ImproperlyConfigured("Set SECRET_KEY to a long random value (50+ characters) before starting in production.")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS (comma-separated host names) before starting in production.")
 

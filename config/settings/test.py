@@ -3,12 +3,11 @@
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env, env_list
 
-SECRET_KEY = env("SECRET_KEY", "test-only-insecure-key")  # noqa: S105
+SECRET_KEY = env("SECRET_KEY", "test-only-insecure-key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]
 # Tests that need Redis point Django's cache and Celery at it explicitly (tests/conftest.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_URL = "memory://"

@@ -28,7 +28,10 @@ NEWS = [
         date(2026, 10, 15),
         {
             "en": ("Courses mapped to the UNESCO ICT CFT", "Every course shows the competencies it builds."),
-            "ru": ("Курсы по рамке ИКТ-компетентности ЮНЕСКО", "Каждый курс показывает, какие компетенции он развивает."),
+            "ru": (
+                "Курсы по рамке ИКТ-компетентности ЮНЕСКО",
+                "Каждый курс показывает, какие компетенции он развивает.",
+            ),
             "ar": ("دورات وفق إطار اليونسكو لكفاءات المعلمين", "تعرض كل دورة الكفاءات التي تنميها."),
         },
     ),
@@ -51,7 +54,7 @@ def build() -> list[str]:
     if index is None:
         index = source.add_child(instance=NewsIndexPage(title=NEWS_INDEX_TITLE["en"], slug="news"))
         _publish(index)
-    for code, home in homes.items():
+    for code in homes:
         if code == "en":
             continue
         if not NewsIndexPage.objects.filter(locale__language_code=code).exists():
@@ -63,7 +66,9 @@ def build() -> list[str]:
         item = NewsPage.objects.filter(slug=slug, locale__language_code="en").first()
         if item is None:
             title, summary = texts["en"]
-            item = index.add_child(instance=NewsPage(title=title, slug=slug, date=day, summary=summary, body=f"<p>{summary}</p>"))
+            item = index.add_child(
+                instance=NewsPage(title=title, slug=slug, date=day, summary=summary, body=f"<p>{summary}</p>")
+            )
             _publish(item)
         for code in homes:
             if code == "en" or item.has_translation(Locale.objects.get(language_code=code)):
