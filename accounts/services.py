@@ -136,9 +136,12 @@ def user_create_with_username(
     password, which is shown once and stored only as a hash."""
     if not user_has_role(created_by, Role.TRAINER, Role.SITE_ADMINISTRATOR):
         raise PermissionDenied(_("Only trainers and administrators can create accounts for others."))
+    username = username.strip().lower()
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountError(_("That username is already taken. Choose another."))
     password = one_time_password()
     user = User(
-        username=username.strip().lower(),
+        username=username,
         full_name=full_name.strip(),
         preferred_language=language,
         country=country,
