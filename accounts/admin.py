@@ -41,24 +41,7 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["country"]
     fieldsets = [
         (None, {"fields": ["email", "username", "password", "must_change_password"]}),
-        (
-            _("Personal information"),
-            {
-                "fields": [
-                    "full_name",
-                    "certificate_name",
-                    "certificate_name_latin",
-                    "preferred_language",
-                    "time_zone",
-                    "country",
-                    "region",
-                    "institution",
-                    "national_teacher_id",
-                    "school_role",
-                    "gender",
-                ]
-            },
-        ),
+        (_("Personal information"), {"fields": User.PROFILE_FIELDS}),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Important dates"), {"fields": ["last_login", "last_activity", "date_joined"]}),
     ]

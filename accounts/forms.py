@@ -89,19 +89,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "full_name",
-            "certificate_name",
-            "certificate_name_latin",
-            "preferred_language",
-            "time_zone",
-            "country",
-            "region",
-            "institution",
-            "national_teacher_id",
-            "school_role",
-            "gender",
-        ]
+        fields = User.PROFILE_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

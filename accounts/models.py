@@ -203,6 +203,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     objects = UserManager()
 
+    # What a teacher edits on her profile (and administrators see in one group in the admin).
+    PROFILE_FIELDS = (
+        "full_name", "certificate_name", "certificate_name_latin", "preferred_language", "time_zone", "country",
+        "region", "institution", "national_teacher_id", "school_role", "gender",
+    )  # fmt: skip
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]

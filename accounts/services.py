@@ -76,16 +76,22 @@ def user_sign_up(
         country=country,
         is_active=False,
     )
+    if not _save_new_user(user, password=password):
+        return None  # someone signed up with this address at the same moment: treat it as already registered
+    user_send_activation(user, site_url=site_url)
+    return user
+
+
+def _save_new_user(user: User, *, password: str) -> bool:
+    """Validate and insert a new account. False when the unique constraints lost a race to another insert."""
     user.set_password(password)
     user.full_clean(exclude=["password"])
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        # Someone signed up with the same address at the same moment: treat it as already registered.
-        return None
-    user_send_activation(user, site_url=site_url)
-    return user
+        return False
+    return True
 
 
 def _localized(user: User, url_name: str, **kwargs) -> str:
@@ -149,13 +155,8 @@ def user_create_with_username(
         institution=institution,
         must_change_password=True,
     )
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as exc:
-        raise AccountError(_("That username is already taken. Choose another.")) from exc
+    if not _save_new_user(user, password=password):
+        raise AccountError(_("That username is already taken. Choose another."))
     logger.info("User %s created username account %s", created_by.pk, user.pk)
     return user, password
 
@@ -175,11 +176,7 @@ def user_set_password(user: User, *, password: str) -> None:
 
 
 def user_update_profile(user: User, **fields) -> User:
-    allowed = {
-        "full_name", "certificate_name", "certificate_name_latin", "preferred_language", "time_zone", "country",
-        "region", "institution", "national_teacher_id", "school_role", "gender",
-    }  # fmt: skip
-    unknown = set(fields) - allowed
+    unknown = set(fields) - set(User.PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     for name, value in fields.items():

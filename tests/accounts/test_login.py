@@ -11,18 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
+from tests.accounts.helpers import LOGIN, LOGOUT, PROFILE, log_in
 from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = "/en/accounts/login/"
-LOGOUT = "/en/accounts/logout/"
-PROFILE = "/en/accounts/profile/"
 GENERIC_ERROR = "The email or username and password do not match an active account."
-
-
-def log_in(client, login: str, password: str = DEFAULT_PASSWORD):
-    return client.post(LOGIN, {"username": login, "password": password})
 
 
 def signed_in_user_id(client) -> str | None:

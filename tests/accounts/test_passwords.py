@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,34 +10,17 @@ from django.core import mail
 from django.test import Client
 
 from accounts.models import User
+from tests.accounts.helpers import LOGIN, PASSWORD_CHANGE, PASSWORD_RESET, PROFILE, link_in, log_in, path_of
 from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = "/en/accounts/login/"
-PROFILE = "/en/accounts/profile/"
-PASSWORD_CHANGE = "/en/accounts/password/change/"
-PASSWORD_RESET = "/en/accounts/password/reset/"
 NEW_PASSWORD = "lantern-quietly-orchard-47"
-
-
-def log_in(client, login: str, password: str = DEFAULT_PASSWORD):
-    return client.post(LOGIN, {"username": login, "password": password})
 
 
 def can_log_in(login: str, password: str) -> bool:
     client = Client()
     return log_in(client, login, password).status_code == 302 and "_auth_user_id" in client.session
-
-
-def link_in(message) -> str:
-    match = re.search(r"https?://\S+", message.body)
-    assert match, f"no link in {message.body!r}"
-    return match.group(0)
-
-
-def path_of(url: str) -> str:
-    return url.removeprefix("http://testserver")
 
 
 def request_reset(client, capture, email: str):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from django.core import mail
 
 from accounts.models import Country, User
 from accounts.tokens import ActivationTokenGenerator
+from tests.accounts.helpers import link_in, path_of
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,16 +30,6 @@ def signup_data(**overrides) -> dict[str, str]:
     }
     data.update(overrides)
     return data
-
-
-def link_in(message) -> str:
-    match = re.search(r"https?://\S+", message.body)
-    assert match, f"no link in {message.body!r}"
-    return match.group(0)
-
-
-def path_of(url: str) -> str:
-    return url.removeprefix("http://testserver")
 
 
 def sign_up(client, capture, url: str = SIGNUP, **overrides):

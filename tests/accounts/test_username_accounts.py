@@ -9,15 +9,13 @@ from django.test import Client
 
 from accounts.models import User
 from accounts.services import AccountError, user_create_with_username
+from tests.accounts.helpers import LOGIN, PASSWORD_CHANGE, PROFILE
 from tests.factories.accounts import UserFactory, UsernameUserFactory, country
 from tests.factories.roles import superuser, trainer
 
 pytestmark = pytest.mark.django_db
 
 LEARNER_NEW = "/en/accounts/learners/new/"
-LOGIN = "/en/accounts/login/"
-PROFILE = "/en/accounts/profile/"
-PASSWORD_CHANGE = "/en/accounts/password/change/"
 NEW_PASSWORD = "lantern-quietly-orchard-47"
 
 
