@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Public site")
+
+    def ready(self):
+        from django.db.models.signals import pre_delete
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from . import outline
+        from .models import LessonPage, ModulePage
+
+        page_published.connect(outline.on_page_published, dispatch_uid="cms-outline-published")
+        page_unpublished.connect(outline.on_page_unpublished, dispatch_uid="cms-outline-unpublished")
+        post_page_move.connect(outline.on_page_moved, dispatch_uid="cms-outline-moved")
+        for model in (ModulePage, LessonPage):
+            pre_delete.connect(outline.on_page_deleted, sender=model, dispatch_uid=f"cms-outline-deleted-{model.__name__}")

@@ -1,6 +1,7 @@
-"""The site skeleton every installation needs: the content locales and a home page per language, under one
-Wagtail site. Used by a data migration (with historical models) and by the test fixture that restores it
-after transactional tests (with the real models), so both build exactly the same thing."""
+"""The site skeleton every installation needs: the content locales, a home page per language and the
+section pages under it (course catalogue, ...), under one Wagtail site. Used by data migrations (with
+historical models) and by the test fixture that restores it after transactional tests (with the real
+models), so both build exactly the same thing."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ from django.conf import settings
 from django.utils import timezone
 
 HOME_TITLES = {"en": "Welcome to Maktaba", "ru": "Добро пожаловать в Maktaba", "ar": "مرحبًا بكم في مكتبة"}
+# (app label, model name, slug, titles): section pages created under every home page. A feature adds its own.
+SECTIONS = [
+    ("cms", "courseindexpage", "courses", {"en": "Courses", "ru": "Курсы", "ar": "الدورات"}),
+]
 
 
-def ensure_site(apps) -> None:
+def ensure_site(apps, *, sections=SECTIONS) -> None:
     ContentType = apps.get_model("contenttypes", "ContentType")
     Locale = apps.get_model("wagtailcore", "Locale")
     Page = apps.get_model("wagtailcore", "Page")
@@ -22,7 +27,6 @@ def ensure_site(apps) -> None:
     codes = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
     locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in codes}
     page_type, _ = ContentType.objects.get_or_create(app_label="wagtailcore", model="page")
-    home_type, _ = ContentType.objects.get_or_create(app_label="cms", model="homepage")
 
     root = Page.objects.filter(depth=1).order_by("path").first()
     if root is None:
@@ -34,21 +38,24 @@ def ensure_site(apps) -> None:
     Page.objects.filter(depth=2, content_type=page_type, slug="home").delete()
 
     homes = {page.locale_id: page for page in HomePage.objects.filter(depth=2)}
-    translation_key = next(iter(homes.values())).translation_key if homes else uuid.uuid4()
-    now = timezone.now()
+    home_key = next(iter(homes.values())).translation_key if homes else uuid.uuid4()
     for code in codes:
-        if locales[code].pk in homes:
-            continue
-        last = Page.objects.filter(depth=2, path__startswith=root.path).order_by("-path").first()
-        number = int(last.path[-4:], 36) + 1 if last else 1
-        slug = "home" if code == codes[0] else f"home-{code}"
-        homes[locales[code].pk] = HomePage.objects.create(
-            title=HOME_TITLES.get(code, HOME_TITLES["en"]), draft_title=HOME_TITLES.get(code, HOME_TITLES["en"]),
-            slug=slug, content_type=home_type, path=root.path + _base36(number), depth=2, numchild=0,
-            url_path=f"/{slug}/", locale=locales[code], translation_key=translation_key, live=True,
-            has_unpublished_changes=False, first_published_at=now, last_published_at=now,
-        )  # fmt: skip
-    Page.objects.filter(pk=root.pk).update(numchild=Page.objects.filter(depth=2, path__startswith=root.path).count())
+        if locales[code].pk not in homes:
+            homes[locales[code].pk] = _create_child(
+                apps, root, ("cms", "homepage"), title=HOME_TITLES.get(code, HOME_TITLES["en"]),
+                slug="home" if code == codes[0] else f"home-{code}", locale=locales[code], translation_key=home_key,
+            )  # fmt: skip
+
+    for app_label, model_name, slug, titles in sections:
+        model = apps.get_model(app_label, model_name)
+        existing = {page.locale_id: page for page in model.objects.filter(depth=3)}
+        key = next(iter(existing.values())).translation_key if existing else uuid.uuid4()
+        for code in codes:
+            if locales[code].pk not in existing:
+                _create_child(
+                    apps, homes[locales[code].pk], (app_label, model_name), title=titles.get(code, titles["en"]),
+                    slug=slug, locale=locales[code], translation_key=key,
+                )  # fmt: skip
 
     source_home = homes[locales[codes[0]].pk]
     site = Site.objects.filter(is_default_site=True).first()
@@ -58,6 +65,27 @@ def ensure_site(apps) -> None:
         )
     elif site.root_page_id != source_home.pk:
         Site.objects.filter(pk=site.pk).update(root_page_id=source_home.pk)
+
+
+def _create_child(apps, parent, model_key: tuple[str, str], *, title: str, slug: str, locale, translation_key):
+    """Append a live page under ``parent`` the way treebeard would (path, depth, numchild, url_path)."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Page = apps.get_model("wagtailcore", "Page")
+    model = apps.get_model(*model_key)
+    content_type, _ = ContentType.objects.get_or_create(app_label=model_key[0], model=model_key[1])
+    last = Page.objects.filter(depth=parent.depth + 1, path__startswith=parent.path).order_by("-path").first()
+    number = int(last.path[-4:], 36) + 1 if last else 1
+    now = timezone.now()
+    page = model.objects.create(
+        title=title, draft_title=title, slug=slug, content_type=content_type, path=parent.path + _base36(number),
+        depth=parent.depth + 1, numchild=0, url_path=f"{parent.url_path}{slug}/", locale=locale,
+        translation_key=translation_key, live=True, has_unpublished_changes=False, first_published_at=now,
+        last_published_at=now,
+    )  # fmt: skip
+    Page.objects.filter(pk=parent.pk).update(
+        numchild=Page.objects.filter(depth=parent.depth + 1, path__startswith=parent.path).count()
+    )
+    return page
 
 
 def _base36(number: int) -> str:

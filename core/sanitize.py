@@ -37,3 +37,28 @@ def sanitize_html(html: str) -> str:
 def strip_tags(html: str) -> str:
     """Plain text from ``html``, for places that must not carry markup at all."""
     return nh3.clean(html or "", tags=set(), attributes={})
+
+
+# Wagtail stores rich text with its own markup for internal links and embedded images; keep exactly that.
+_WAGTAIL_ATTRIBUTES = {
+    **{tag: set(attributes) for tag, attributes in ALLOWED_ATTRIBUTES.items()},
+    "a": {"href", "linktype", "id"},
+    "embed": {"embedtype", "id", "format", "alt"},
+}
+_BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"}
+for _tag in _BLOCK_TAGS:
+    _WAGTAIL_ATTRIBUTES.setdefault(_tag, set()).add("data-block-key")
+
+
+def sanitize_wagtail_richtext(html: str) -> str:
+    """Sanitise rich text in Wagtail's storage format (internal links and image embeds kept)."""
+    if not html:
+        return ""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS | {"embed"},
+        attributes=_WAGTAIL_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )

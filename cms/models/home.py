@@ -9,7 +9,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .selectors import news_latest
+from cms.selectors import news_latest
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "hr", "blockquote"]
 
@@ -35,7 +35,7 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("featured_title"), FieldPanel("featured")]
     max_count_per_parent = 1
-    subpage_types = ["cms.NewsIndexPage", "wagtailcore.Page"]
+    subpage_types = ["cms.NewsIndexPage", "cms.CourseIndexPage"]
     parent_page_types = ["wagtailcore.Page"]
 
     class Meta:

@@ -1,0 +1,102 @@
+"""Keep each course's outline (lms) in step with its pages, whatever changed them: an editor, a workflow, a
+schedule or a script. Wired to Wagtail's signals in CmsConfig.ready()."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from wagtail.models import Page
+
+from lms.courses.services import CourseListing, OutlineActivity, OutlineModule, outline_sync
+
+logger = logging.getLogger("maktaba.cms")
+
+
+def course_page_of(page: Page):
+    """The CoursePage that ``page`` is, or sits under; None for pages outside courses."""
+    from cms.models import CoursePage
+
+    if isinstance(page, CoursePage):
+        return page
+    return CoursePage.objects.ancestor_of(page).first() if page.depth > 3 else None
+
+
+def source_course_page(course_id: int):
+    """The course's page in its source language: the first one created."""
+    from cms.models import CoursePage
+
+    return CoursePage.objects.filter(course_id=course_id).order_by("pk").first()
+
+
+def course_sync(course_id: int) -> None:
+    """Rebuild the outline and catalogue data of one course from its source-language page tree and every
+    translation of those pages."""
+    from cms.models import CoursePage, LessonPage, ModulePage
+
+    source = source_course_page(course_id)
+    if source is None:
+        return
+    modules = list(ModulePage.objects.child_of(source).live().order_by("path"))
+    lessons = list(LessonPage.objects.descendant_of(source).live().filter(depth=source.depth + 2).order_by("path"))
+    keys = {source.translation_key, *(page.translation_key for page in modules + lessons)}
+    translations: dict = {}
+    for page in Page.objects.filter(translation_key__in=keys, live=True).select_related("locale"):
+        url = page.get_url()
+        if url:
+            entry = translations.setdefault(page.translation_key, ({}, {}))
+            entry[0][page.locale.language_code] = page.title
+            entry[1][page.locale.language_code] = url
+
+    outline = []
+    for module in modules:
+        titles, _urls = translations.get(module.translation_key, ({}, {}))
+        section = OutlineModule(translation_key=module.translation_key, titles=titles or {"en": module.title})
+        for lesson in lessons:
+            if lesson.path.startswith(module.path):
+                lesson_titles, lesson_urls = translations.get(lesson.translation_key, ({}, {}))
+                section.activities.append(
+                    OutlineActivity(
+                        translation_key=lesson.translation_key, kind="lesson", required=lesson.required,
+                        titles=lesson_titles, urls=lesson_urls,
+                    )  # fmt: skip
+                )
+        outline.append(section)
+
+    titles, urls = translations.get(source.translation_key, ({}, {}))
+    texts = CoursePage.objects.filter(translation_key=source.translation_key, live=True).values_list("summary", flat=True)
+    listing = CourseListing(titles=titles, urls=urls, texts=list(texts), is_listed=bool(urls))
+    outline_sync(source.course, modules=outline, listing=listing)
+
+
+def sync_after_commit(page: Page) -> None:
+    course_page = course_page_of(page.specific if type(page) is Page else page)
+    if course_page is not None:
+        course_id = course_page.course_id
+        transaction.on_commit(lambda: course_sync(course_id))
+
+
+def on_page_published(sender, instance, **kwargs):
+    sync_after_commit(instance)
+
+
+def on_page_unpublished(sender, instance, **kwargs):
+    sync_after_commit(instance)
+
+
+def on_page_moved(sender, instance, parent_page_before=None, parent_page_after=None, **kwargs):
+    # A page moved out of a course changes the old course; moved in, the new one.
+    for parent in (parent_page_before, parent_page_after):
+        if parent is not None:
+            sync_after_commit(parent.specific)
+    sync_after_commit(instance)
+
+
+def on_page_deleted(sender, instance, **kwargs):
+    from cms.models import CoursePage
+
+    if isinstance(instance, CoursePage):
+        return  # the course keeps its record; its pages are gone
+    parent = instance.get_parent() if instance.depth > 1 else None
+    if parent is not None:
+        sync_after_commit(parent.specific)
