@@ -205,9 +205,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     # What a teacher edits on her profile (and administrators see in one group in the admin).
     PROFILE_FIELDS = (
-        "full_name", "certificate_name", "certificate_name_latin", "preferred_language", "time_zone", "country",
-        "region", "institution", "national_teacher_id", "school_role", "gender",
-    )  # fmt: skip
+        "full_name",
+        "certificate_name",
+        "certificate_name_latin",
+        "preferred_language",
+        "time_zone",
+        "country",
+        "region",
+        "institution",
+        "national_teacher_id",
+        "school_role",
+        "gender",
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -17,4 +17,6 @@ class CmsConfig(AppConfig):
         page_unpublished.connect(outline.on_page_unpublished, dispatch_uid="cms-outline-unpublished")
         post_page_move.connect(outline.on_page_moved, dispatch_uid="cms-outline-moved")
         for model in (ModulePage, LessonPage):
-            pre_delete.connect(outline.on_page_deleted, sender=model, dispatch_uid=f"cms-outline-deleted-{model.__name__}")
+            pre_delete.connect(
+                outline.on_page_deleted, sender=model, dispatch_uid=f"cms-outline-deleted-{model.__name__}"
+            )

@@ -110,7 +110,9 @@ class DocumentBlock(blocks.StructBlock):
 class InteractiveBlock(blocks.StructBlock):
     """H5P, PhET, GeoGebra, YouTube or Vimeo content in an iframe, from an allow-list."""
 
-    url = blocks.URLBlock(label=_("Address"), help_text=_("An https address from H5P, PhET, GeoGebra, YouTube or Vimeo."))
+    url = blocks.URLBlock(
+        label=_("Address"), help_text=_("An https address from H5P, PhET, GeoGebra, YouTube or Vimeo.")
+    )
     title = blocks.CharBlock(label=_("Title"), max_length=200, help_text=_("Describes the content for screen readers."))
     height = blocks.IntegerBlock(default=480, min_value=200, max_value=1200, label=_("Height in pixels"))
 

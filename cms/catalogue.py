@@ -28,9 +28,13 @@ class CatalogueFilterForm(forms.Form):
     duration = forms.ChoiceField(
         label=_("Duration"),
         required=False,
-        choices=[("", _("Any length")), ("short", _("Under 5 hours")), ("medium", _("5 to 20 hours")),
-                 ("long", _("20 hours or more"))],
-    )  # fmt: skip
+        choices=[
+            ("", _("Any length")),
+            ("short", _("Under 5 hours")),
+            ("medium", _("5 to 20 hours")),
+            ("long", _("20 hours or more")),
+        ],
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"), required=False, choices=[("newest", _("Newest")), ("popular", _("Most enrolled"))]
     )
@@ -41,7 +45,9 @@ class CatalogueFilterForm(forms.Form):
         self.fields["language"].choices = any_choice + list(settings.LANGUAGES)
         self.fields["aspect"].choices = any_choice + ASPECT_CHOICES
         self.fields["level"].choices = any_choice + LEVEL_CHOICES
-        self.fields["subject"].choices = any_choice + [(subject.slug, subject.name) for subject in Subject.objects.all()]
+        self.fields["subject"].choices = any_choice + [
+            (subject.slug, subject.name) for subject in Subject.objects.all()
+        ]
         self.fields["format"].choices = any_choice + list(Course.Format.choices)
 
 
@@ -71,16 +77,23 @@ def catalogue_context(request, *, index) -> dict:
     ):
         # The page in the visitor's language if there is one, else the course's source-language page.
         current = pages.get(page.course_id)
-        if current is None or page.locale.language_code == language or (
-            current.locale.language_code != language and page.pk < current.pk
+        if (
+            current is None
+            or page.locale.language_code == language
+            or (current.locale.language_code != language and page.pk < current.pk)
         ):
             pages[page.course_id] = page
     statuses = selectors.enrollment_statuses(user=request.user, course_ids=ids)
     items = [
-        {"course": course, "page": pages[course.pk], "status": statuses.get(course.pk), "languages": course.language_codes}
+        {
+            "course": course,
+            "page": pages[course.pk],
+            "status": statuses.get(course.pk),
+            "languages": course.language_codes,
+        }
         for course in listed
         if course.pk in pages
-    ]  # fmt: skip
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return {

@@ -25,7 +25,9 @@ def serve_lesson(lesson, request, *args, **kwargs):
         messages.info(request, _("Enroll in the course to open its lessons."))
         return HttpResponseRedirect(course_page.get_url(request))
 
-    sections = selectors.course_outline(course=course, enrollment=enrollment if enrollment and enrollment.is_learning else None)
+    sections = selectors.course_outline(
+        course=course, enrollment=enrollment if enrollment and enrollment.is_learning else None
+    )
     entries = [entry for section in sections for entry in section.entries]
     activity = Activity.objects.filter(course=course, translation_key=lesson.translation_key).first()
     index = next((i for i, entry in enumerate(entries) if activity and entry.activity.pk == activity.pk), None)

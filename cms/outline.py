@@ -57,14 +57,19 @@ def course_sync(course_id: int) -> None:
                 lesson_titles, lesson_urls = translations.get(lesson.translation_key, ({}, {}))
                 section.activities.append(
                     OutlineActivity(
-                        translation_key=lesson.translation_key, kind="lesson", required=lesson.required,
-                        titles=lesson_titles, urls=lesson_urls,
-                    )  # fmt: skip
+                        translation_key=lesson.translation_key,
+                        kind="lesson",
+                        required=lesson.required,
+                        titles=lesson_titles,
+                        urls=lesson_urls,
+                    )
                 )
         outline.append(section)
 
     titles, urls = translations.get(source.translation_key, ({}, {}))
-    texts = CoursePage.objects.filter(translation_key=source.translation_key, live=True).values_list("summary", flat=True)
+    texts = CoursePage.objects.filter(translation_key=source.translation_key, live=True).values_list(
+        "summary", flat=True
+    )
     listing = CourseListing(titles=titles, urls=urls, texts=list(texts), is_listed=bool(urls))
     outline_sync(source.course, modules=outline, listing=listing)
 

@@ -31,9 +31,16 @@ def ensure_site(apps, *, sections=SECTIONS) -> None:
     root = Page.objects.filter(depth=1).order_by("path").first()
     if root is None:
         root = Page.objects.create(
-            title="Root", draft_title="Root", slug="root", content_type=page_type, path="0001", depth=1,
-            numchild=0, url_path="/", locale=locales[codes[0]],
-        )  # fmt: skip
+            title="Root",
+            draft_title="Root",
+            slug="root",
+            content_type=page_type,
+            path="0001",
+            depth=1,
+            numchild=0,
+            url_path="/",
+            locale=locales[codes[0]],
+        )
     # Wagtail's own placeholder ("Welcome to your new Wagtail site!") gives way to our home pages.
     Page.objects.filter(depth=2, content_type=page_type, slug="home").delete()
 
@@ -42,9 +49,14 @@ def ensure_site(apps, *, sections=SECTIONS) -> None:
     for code in codes:
         if locales[code].pk not in homes:
             homes[locales[code].pk] = _create_child(
-                apps, root, ("cms", "homepage"), title=HOME_TITLES.get(code, HOME_TITLES["en"]),
-                slug="home" if code == codes[0] else f"home-{code}", locale=locales[code], translation_key=home_key,
-            )  # fmt: skip
+                apps,
+                root,
+                ("cms", "homepage"),
+                title=HOME_TITLES.get(code, HOME_TITLES["en"]),
+                slug="home" if code == codes[0] else f"home-{code}",
+                locale=locales[code],
+                translation_key=home_key,
+            )
 
     for app_label, model_name, slug, titles in sections:
         model = apps.get_model(app_label, model_name)
@@ -53,9 +65,14 @@ def ensure_site(apps, *, sections=SECTIONS) -> None:
         for code in codes:
             if locales[code].pk not in existing:
                 _create_child(
-                    apps, homes[locales[code].pk], (app_label, model_name), title=titles.get(code, titles["en"]),
-                    slug=slug, locale=locales[code], translation_key=key,
-                )  # fmt: skip
+                    apps,
+                    homes[locales[code].pk],
+                    (app_label, model_name),
+                    title=titles.get(code, titles["en"]),
+                    slug=slug,
+                    locale=locales[code],
+                    translation_key=key,
+                )
 
     source_home = homes[locales[codes[0]].pk]
     site = Site.objects.filter(is_default_site=True).first()
@@ -77,11 +94,21 @@ def _create_child(apps, parent, model_key: tuple[str, str], *, title: str, slug:
     number = int(last.path[-4:], 36) + 1 if last else 1
     now = timezone.now()
     page = model.objects.create(
-        title=title, draft_title=title, slug=slug, content_type=content_type, path=parent.path + _base36(number),
-        depth=parent.depth + 1, numchild=0, url_path=f"{parent.url_path}{slug}/", locale=locale,
-        translation_key=translation_key, live=True, has_unpublished_changes=False, first_published_at=now,
+        title=title,
+        draft_title=title,
+        slug=slug,
+        content_type=content_type,
+        path=parent.path + _base36(number),
+        depth=parent.depth + 1,
+        numchild=0,
+        url_path=f"{parent.url_path}{slug}/",
+        locale=locale,
+        translation_key=translation_key,
+        live=True,
+        has_unpublished_changes=False,
+        first_published_at=now,
         last_published_at=now,
-    )  # fmt: skip
+    )
     Page.objects.filter(pk=parent.pk).update(
         numchild=Page.objects.filter(depth=parent.depth + 1, path__startswith=parent.path).count()
     )

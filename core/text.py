@@ -12,14 +12,21 @@ from django.utils.translation import get_language
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _FOLD = str.maketrans(
     {
-        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",  # alef with hamza or madda
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ٲ": "ا",
+        "ٳ": "ا",  # alef with hamza or madda
         "ة": "ه",  # taa marbuta
-        "ى": "ي", "ئ": "ي", "ی": "ي",  # alef maqsura, yeh with hamza, Farsi yeh
+        "ى": "ي",
+        "ئ": "ي",
+        "ی": "ي",  # alef maqsura, yeh with hamza, Farsi yeh
         "ؤ": "و",
         "ک": "ك",
         "ё": "е",
     }
-)  # fmt: skip
+)
 _SPACES = re.compile(r"\s+")
 
 

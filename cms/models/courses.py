@@ -24,9 +24,18 @@ from lms.courses.models import Course, Subject
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "hr"]
 COURSE_SETTINGS = [
-    "enrollment_mode", "enrollment_key", "format", "subject", "estimated_hours", "min_quiz_grade",
-    "certificate_enabled", "certificate_validity_months", "trainers", "prerequisites", "competencies",
-]  # fmt: skip
+    "enrollment_mode",
+    "enrollment_key",
+    "format",
+    "subject",
+    "estimated_hours",
+    "min_quiz_grade",
+    "certificate_enabled",
+    "certificate_validity_months",
+    "trainers",
+    "prerequisites",
+    "competencies",
+]
 
 
 class CompetencyField(forms.ModelMultipleChoiceField):
@@ -53,7 +62,9 @@ class CoursePageForm(WagtailAdminPageForm):
     trainers = forms.ModelMultipleChoiceField(
         label=_("Trainers"), queryset=get_user_model().objects.none(), required=False
     )
-    prerequisites = forms.ModelMultipleChoiceField(label=_("Prerequisites"), queryset=Course.objects.all(), required=False)
+    prerequisites = forms.ModelMultipleChoiceField(
+        label=_("Prerequisites"), queryset=Course.objects.all(), required=False
+    )
     competencies = CompetencyField(
         label=_("ICT CFT competencies"),
         queryset=Competency.objects.all(),
@@ -63,9 +74,11 @@ class CoursePageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["trainers"].queryset = get_user_model().objects.filter(
-            models.Q(role_grants__role=Role.TRAINER) | models.Q(is_superuser=True)
-        ).distinct()
+        self.fields["trainers"].queryset = (
+            get_user_model()
+            .objects.filter(models.Q(role_grants__role=Role.TRAINER) | models.Q(is_superuser=True))
+            .distinct()
+        )
         course = self.instance.course if self.instance.course_id else None
         if course is not None:
             self.fields["prerequisites"].queryset = Course.objects.exclude(pk=course.pk)
@@ -74,9 +87,11 @@ class CoursePageForm(WagtailAdminPageForm):
                 self.initial[name] = list(value.all()) if hasattr(value, "all") else value
         else:
             self.initial.update(
-                enrollment_mode=Course.EnrollmentMode.OPEN, format=Course.Format.SELF_PACED, estimated_hours=1,
+                enrollment_mode=Course.EnrollmentMode.OPEN,
+                format=Course.Format.SELF_PACED,
+                estimated_hours=1,
                 certificate_enabled=True,
-            )  # fmt: skip
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -124,13 +139,19 @@ class CoursePage(Page):
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="pages", verbose_name=_("course"))
     summary = models.TextField(_("summary"), max_length=600, help_text=_("One or two sentences for the catalogue."))
     cover_image = models.ForeignKey(
-        "wagtailimages.Image", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("cover image"),
-    )  # fmt: skip
+    )
     learning_outcomes = RichTextField(
-        _("learning outcomes"), features=["ul", "bold", "italic"], blank=True,
+        _("learning outcomes"),
+        features=["ul", "bold", "italic"],
+        blank=True,
         help_text=_("What a teacher can do after the course, as a list."),
-    )  # fmt: skip
+    )
     description = RichTextField(_("description"), features=RICH_TEXT_FEATURES, blank=True)
 
     base_form_class = CoursePageForm
@@ -154,9 +175,7 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(
-            course_selectors.course_page_state(course=self.course, user=request.user)
-        )
+        context.update(course_selectors.course_page_state(course=self.course, user=request.user))
         return context
 
 

@@ -6,8 +6,12 @@ from accounts.services import role_grant
 DEMO_PASSWORD = "maktaba-demo"  # noqa: S105 - printed by `make run`; demo only
 
 REGIONS = {"EG": ["Cairo", "Alexandria", "Giza"], "TN": ["Tunis", "Sfax"], "KG": ["Bishkek", "Osh"]}
-INSTITUTIONS = [("EG", "Cairo", "Al-Nasr Primary School"), ("EG", "Giza", "Giza Teacher Training Centre"),
-                ("TN", "Tunis", "Lycée Pilote de Tunis"), ("KG", "Bishkek", "School No. 5, Bishkek")]  # fmt: skip
+INSTITUTIONS = [
+    ("EG", "Cairo", "Al-Nasr Primary School"),
+    ("EG", "Giza", "Giza Teacher Training Centre"),
+    ("TN", "Tunis", "Lycée Pilote de Tunis"),
+    ("KG", "Bishkek", "School No. 5, Bishkek"),
+]
 
 
 def _user(email: str, full_name: str, **fields):
@@ -33,10 +37,17 @@ def build() -> list[str]:
     cairo = regions[("EG", "Cairo")]
 
     _user(
-        "teacher@example.org", "Amina Hassan", preferred_language="ar", time_zone="Africa/Cairo", country=egypt,
-        region=cairo, institution=institutions["Al-Nasr Primary School"], school_role="teacher",
-        certificate_name="أمينة حسن", certificate_name_latin="Amina Hassan",
-    )  # fmt: skip
+        "teacher@example.org",
+        "Amina Hassan",
+        preferred_language="ar",
+        time_zone="Africa/Cairo",
+        country=egypt,
+        region=cairo,
+        institution=institutions["Al-Nasr Primary School"],
+        school_role="teacher",
+        certificate_name="أمينة حسن",
+        certificate_name_latin="Amina Hassan",
+    )
     trainer = _user("trainer@example.org", "Olga Petrova", preferred_language="ru", time_zone="Europe/Moscow")
     role_grant(user=trainer, role=Role.TRAINER)
     ministry = _user(

@@ -3,15 +3,21 @@ competency per cell. Names in English, Russian and Arabic (CC BY-SA 3.0 IGO, UNE
 migration; shared with the test fixture that restores reference data."""
 
 ASPECTS = {
-    1: {"en": "Understanding ICT in Education Policy", "ru": "Понимание роли ИКТ в образовательной политике",
-        "ar": "فهم دور تكنولوجيا المعلومات والاتصالات في السياسات التعليمية"},
+    1: {
+        "en": "Understanding ICT in Education Policy",
+        "ru": "Понимание роли ИКТ в образовательной политике",
+        "ar": "فهم دور تكنولوجيا المعلومات والاتصالات في السياسات التعليمية",
+    },
     2: {"en": "Curriculum and Assessment", "ru": "Учебная программа и оценивание", "ar": "المناهج والتقييم"},
     3: {"en": "Pedagogy", "ru": "Педагогические практики", "ar": "أصول التدريس"},
     4: {"en": "Application of Digital Skills", "ru": "Применение цифровых навыков", "ar": "تطبيق المهارات الرقمية"},
     5: {"en": "Organization and Administration", "ru": "Организация и управление", "ar": "التنظيم والإدارة"},
-    6: {"en": "Teacher Professional Learning", "ru": "Профессиональное развитие учителя",
-        "ar": "التعلم المهني للمعلمين"},
-}  # fmt: skip
+    6: {
+        "en": "Teacher Professional Learning",
+        "ru": "Профессиональное развитие учителя",
+        "ar": "التعلم المهني للمعلمين",
+    },
+}
 
 LEVELS = {
     1: {"en": "Knowledge Acquisition", "ru": "Приобретение знаний", "ar": "اكتساب المعرفة"},
@@ -26,8 +32,11 @@ COMPETENCIES = {
     (2, 1): {"en": "Basic Knowledge", "ru": "Базовые знания", "ar": "المعرفة الأساسية"},
     (2, 2): {"en": "Knowledge Application", "ru": "Применение знаний", "ar": "تطبيق المعرفة"},
     (2, 3): {"en": "Knowledge Society Skills", "ru": "Навыки общества знаний", "ar": "مهارات مجتمع المعرفة"},
-    (3, 1): {"en": "ICT-Enhanced Teaching", "ru": "Обучение с применением ИКТ",
-             "ar": "التدريس المعزز بتكنولوجيا المعلومات والاتصالات"},
+    (3, 1): {
+        "en": "ICT-Enhanced Teaching",
+        "ru": "Обучение с применением ИКТ",
+        "ar": "التدريس المعزز بتكنولوجيا المعلومات والاتصالات",
+    },
     (3, 2): {"en": "Complex Problem Solving", "ru": "Решение сложных задач", "ar": "حل المشكلات المعقدة"},
     (3, 3): {"en": "Self-Management", "ru": "Самоуправление", "ar": "الإدارة الذاتية"},
     (4, 1): {"en": "Application", "ru": "Применение", "ar": "التطبيق"},
@@ -39,7 +48,7 @@ COMPETENCIES = {
     (6, 1): {"en": "Digital Literacy", "ru": "Цифровая грамотность", "ar": "محو الأمية الرقمية"},
     (6, 2): {"en": "Networking", "ru": "Сетевое взаимодействие", "ar": "التواصل الشبكي"},
     (6, 3): {"en": "Teacher as Innovator", "ru": "Учитель-новатор", "ar": "المعلم المبتكر"},
-}  # fmt: skip
+}
 
 
 def ensure_framework(apps) -> None:

@@ -9,7 +9,6 @@ from core.text import in_language
 
 from .framework import ASPECTS, LEVELS
 
-
 lazy_in_language = lazy(in_language, str)
 # Choices named from the framework's own data, in the active language.
 ASPECT_CHOICES = [(number, lazy_in_language(names)) for number, names in ASPECTS.items()]

@@ -13,7 +13,9 @@ class AddParticipantsForm(forms.Form):
     logins = forms.CharField(
         label=_("Email addresses or usernames"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One per line or separated by commas. The accounts must exist already; use the CSV upload to create them."),
+        help_text=_(
+            "One per line or separated by commas. The accounts must exist already; use the CSV upload to create them."
+        ),
     )
 
     def clean_logins(self) -> str:

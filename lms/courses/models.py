@@ -245,9 +245,7 @@ class Enrollment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
-    last_activity = models.ForeignKey(
-        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    last_activity = models.ForeignKey(Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     last_accessed_at = models.DateTimeField(null=True, blank=True)
     # Copied from the learner for reports, which group by them without joining users.
     country = models.ForeignKey(Country, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -285,6 +283,9 @@ class ActivityProgress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enrollment", "activity"], name="courses_progress_unique_activity")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}: {self.activity_id}"
 
 
 class Announcement(models.Model):

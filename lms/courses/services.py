@@ -120,7 +120,8 @@ def outline_sync(course: Course, *, modules: Sequence[OutlineModule], listing: C
     Activity.objects.filter(course=course).exclude(translation_key__in=seen_activities).update(is_active=False)
 
     now = timezone.now()
-    course.languages = ",".join(code for code, _name in settings.LANGUAGES if code in listing.urls)
+    # Stored as ",en,ru," so that a filter on ",ru," matches whole codes only.
+    course.languages = ",{},".format(",".join(code for code, _name in settings.LANGUAGES if code in listing.urls))
     course.search_text = fold(" ".join([*listing.titles.values(), *listing.texts]))[:20000]
     course.is_listed = listing.is_listed
     if listing.is_listed and course.published_at is None:
@@ -153,10 +154,13 @@ def _enroll(
             user=user,
             course=course,
             defaults={
-                "status": status, "source": source, "enrolled_by": enrolled_by, "cohort": cohort,
+                "status": status,
+                "source": source,
+                "enrolled_by": enrolled_by,
+                "cohort": cohort,
                 **_copy_geography(user),
             },
-        )  # fmt: skip
+        )
         if created:
             if status == Enrollment.Status.ACTIVE:
                 Course.objects.filter(pk=course.pk).update(enrolled_count=F("enrolled_count") + 1)
@@ -197,8 +201,14 @@ def enrollment_self_enroll(*, user: User, course: Course, key: str = "") -> Enro
     return enrollment
 
 
-def enrollment_add(*, by: User, course: Course, users: Iterable[User], source: str = Enrollment.Source.TRAINER,
-                   cohort: Cohort | None = None) -> int:  # fmt: skip
+def enrollment_add(
+    *,
+    by: User,
+    course: Course,
+    users: Iterable[User],
+    source: str = Enrollment.Source.TRAINER,
+    cohort: Cohort | None = None,
+) -> int:
     """A trainer enrolls people (also into closed courses). Returns how many were newly enrolled."""
     if not user_can_manage_course(by, course):
         raise PermissionDenied(_("Only the course's trainers can enroll people."))
@@ -332,11 +342,12 @@ def announcement_create(*, by: User, course: Course, subject: str, body: str) ->
             language=learner.preferred_language,
             template="courses/email/announcement",
             context={
-                "user": learner, "announcement": announcement,
+                "user": learner,
+                "announcement": announcement,
                 "course_title": _course_title(course, learner.preferred_language),
                 "course_url": _course_url(course, learner.preferred_language),
             },
-        )  # fmt: skip
+        )
     return announcement
 
 

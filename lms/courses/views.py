@@ -145,20 +145,37 @@ def participants(request: HttpRequest, course_uuid) -> HttpResponse:
 
 
 def _participants_csv(course: Course, enrollments, required: int) -> StreamingHttpResponse:
-    header = [_("Name"), _("Email or username"), _("Country"), _("Region"), _("Institution"), _("Status"),
-              _("Activities done"), _("Required activities"), _("Progress (%)"), _("Enrolled"), _("Completed")]  # fmt: skip
+    header = [
+        _("Name"),
+        _("Email or username"),
+        _("Country"),
+        _("Region"),
+        _("Institution"),
+        _("Status"),
+        _("Activities done"),
+        _("Required activities"),
+        _("Progress (%)"),
+        _("Enrolled"),
+        _("Completed"),
+    ]
 
     def rows():
         for enrollment in enrollments.iterator(chunk_size=2000):
             user = enrollment.user
             percent = 100 if enrollment.completed_at else (round(100 * enrollment.done / required) if required else 0)
             yield [
-                user.full_name, user.login, user.country.local_name if user.country else "",
-                user.region.name if user.region else "", user.institution.name if user.institution else "",
-                enrollment.get_status_display(), enrollment.done, required, percent,
+                user.full_name,
+                user.login,
+                user.country.local_name if user.country else "",
+                user.region.name if user.region else "",
+                user.institution.name if user.institution else "",
+                enrollment.get_status_display(),
+                enrollment.done,
+                required,
+                percent,
                 enrollment.created_at.date().isoformat(),
                 enrollment.completed_at.date().isoformat() if enrollment.completed_at else "",
-            ]  # fmt: skip
+            ]
 
     response = StreamingHttpResponse(iter_csv(header, rows()), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="participants-{course.uuid}.csv"'
@@ -201,4 +218,3 @@ def announcement_create(request: HttpRequest, course_uuid) -> HttpResponse:
     else:
         messages.error(request, _("Write a subject and a message."))
     return redirect("courses:participants", course_uuid=course.uuid)
-

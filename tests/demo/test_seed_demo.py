@@ -5,9 +5,15 @@ from django.core.management import call_command
 from accounts.models import Role, RoleGrant, User
 
 COUNTED = [
-    "accounts.User", "accounts.Region", "accounts.Institution", "accounts.RoleGrant", "wagtailcore.Page",
-    "wagtailcore.Revision", "wagtailcore.Locale", "auth.Group",
-]  # fmt: skip
+    "accounts.User",
+    "accounts.Region",
+    "accounts.Institution",
+    "accounts.RoleGrant",
+    "wagtailcore.Page",
+    "wagtailcore.Revision",
+    "wagtailcore.Locale",
+    "auth.Group",
+]
 
 
 def _counts() -> dict[str, int]:

@@ -31,9 +31,14 @@ def test_root_redirects_by_accept_language(client, accept, expected):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("language", "direction", "title"), [
-    ("en", "ltr", "Welcome to Maktaba"), ("ru", "ltr", "Добро пожаловать"), ("ar", "rtl", "مرحبًا بكم"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("language", "direction", "title"),
+    [
+        ("en", "ltr", "Welcome to Maktaba"),
+        ("ru", "ltr", "Добро пожаловать"),
+        ("ar", "rtl", "مرحبًا بكم"),
+    ],
+)
 def test_home_page_in_each_language_with_its_direction(client, language, direction, title):
     response = client.get(f"/{language}/")
     assert response.status_code == 200
