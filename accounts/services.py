@@ -253,8 +253,7 @@ def user_request_password_reset(*, email: str, site_url: str) -> None:
     from django.contrib.auth.tokens import default_token_generator
 
     for user in User.objects.filter(email__iexact=email.strip(), is_active=True):
-        if not user.has_usable_password() and user.last_login is None:
-            continue
+        # Invited accounts have no usable password yet: a reset link is also how they get a fresh invitation.
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         token = default_token_generator.make_token(user)
         email_send(

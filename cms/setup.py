@@ -14,6 +14,7 @@ HOME_TITLES = {"en": "Welcome to Maktaba", "ru": "Добро пожаловат�
 # (app label, model name, slug, titles): section pages created under every home page. A feature adds its own.
 SECTIONS = [
     ("cms", "courseindexpage", "courses", {"en": "Courses", "ru": "Курсы", "ar": "الدورات"}),
+    ("cms", "resourceindexpage", "library", {"en": "Library", "ru": "Библиотека", "ar": "المكتبة"}),
 ]
 
 
@@ -124,3 +125,35 @@ def _base36(number: int) -> str:
         if not number:
             break
     return digits.rjust(4, "0")
+
+
+# What the trainers' group may do in Wagtail: author courses under every course catalogue page, and upload
+# the images and documents their lessons use.
+TRAINER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+TRAINER_COLLECTION_PERMISSIONS = [
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "choose_document"),
+]
+
+
+def ensure_trainer_permissions(apps) -> None:
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    Collection = apps.get_model("wagtailcore", "Collection")
+    CourseIndexPage = apps.get_model("cms", "CourseIndexPage")
+    trainers, _ = Group.objects.get_or_create(name="Trainers")
+    for codename in TRAINER_PAGE_PERMISSIONS:
+        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        for index in CourseIndexPage.objects.all():
+            GroupPagePermission.objects.get_or_create(group=trainers, page_id=index.pk, permission=permission)
+    root = Collection.objects.filter(depth=1).first()
+    if root is None:
+        return
+    for app_label, codename in TRAINER_COLLECTION_PERMISSIONS:
+        permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+        if permission is not None:
+            GroupCollectionPermission.objects.get_or_create(group=trainers, collection=root, permission=permission)

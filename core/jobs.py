@@ -46,6 +46,8 @@ def job_enqueue(
 def job_publish(job_id) -> bool:
     """Hand a pending job to Celery. Returns False (and leaves the job pending) when the broker cannot
     take it. The row lock keeps the after-commit publish and the relay from both publishing it."""
+    if current_app.conf.task_always_eager:
+        return _run_in_process(job_id)
     with transaction.atomic():
         lock = Job.objects.filter(pk=job_id, status=Job.Status.PENDING)
         if connection.features.has_select_for_update_skip_locked:
@@ -61,11 +63,23 @@ def job_publish(job_id) -> bool:
             )
             Job.objects.filter(pk=job.pk).update(publish_attempts=F("publish_attempts") + 1)
             return False
-        # In eager mode the task already ran and moved the row on; only a still-pending row is marked.
         Job.objects.filter(pk=job.pk, status=Job.Status.PENDING).update(
             status=Job.Status.PUBLISHED, published_at=timezone.now(), publish_attempts=F("publish_attempts") + 1
         )
         return True
+
+
+def _run_in_process(job_id) -> bool:
+    """The embedded default (no broker): claim the job, then run it here, outside any transaction of ours, so a
+    long job neither holds SQLite's write lock nor hides its progress."""
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.PENDING).update(
+        status=Job.Status.PUBLISHED, published_at=timezone.now(), publish_attempts=F("publish_attempts") + 1
+    )
+    if not claimed:
+        return False
+    job = Job.objects.get(pk=job_id)
+    _task(job.task_name).apply_async(args=job.args, kwargs=job.kwargs, task_id=str(job.pk))
+    return True
 
 
 def _task(name: str) -> Task:

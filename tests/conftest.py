@@ -15,14 +15,37 @@ from django.db import connection
 
 
 def ensure_reference_data() -> None:
-    """What migrations create and transactional tests flush: countries, role groups, locales, the root page,
-    the home pages and the default site."""
+    """What migrations create and transactional tests flush: countries, role groups, the ICT CFT framework,
+    locales, the root page, the home and section pages and the default site."""
     from accounts.setup import ensure_countries, ensure_role_groups
-    from cms.setup import ensure_site
+    from cms.setup import ensure_site, ensure_trainer_permissions
+    from lms.competencies.framework import ensure_framework
 
     ensure_countries(django_apps)
     ensure_role_groups(django_apps)
+    ensure_framework(django_apps)
     ensure_site(django_apps)
+    from wagtail.models import Collection
+
+    if not Collection.objects.exists():  # Wagtail's migrations create the root collection
+        Collection.add_root(name="Root")
+    _ensure_moderation_workflow()
+    ensure_trainer_permissions(django_apps)
+
+
+def _ensure_moderation_workflow() -> None:
+    """Wagtail's migrations create a "Moderators approval" workflow on the root page; flushing removes it."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
+
+    if Workflow.objects.filter(name="Moderators approval").exists():
+        return
+    moderators, _ = Group.objects.get_or_create(name="Moderators")
+    task = GroupApprovalTask.objects.create(name="Moderators approval")
+    task.groups.set([moderators])
+    workflow = Workflow.objects.create(name="Moderators approval")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.get_or_create(page=Page.objects.get(depth=1), defaults={"workflow": workflow})
 
 
 @pytest.fixture(scope="session")
@@ -86,3 +109,13 @@ def _fresh_cache():
     for cache in caches.all():
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """A request to /ar/ leaves Arabic active in this thread afterwards; each test starts from English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

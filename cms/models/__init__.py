@@ -1,5 +1,6 @@
 from .courses import CourseIndexPage, CoursePage, LessonPage, ModulePage
 from .home import HomePage, NewsIndexPage, NewsPage
+from .library import ResourceIndexPage, ResourcePage
 
 __all__ = [
     "CourseIndexPage",
@@ -9,4 +10,6 @@ __all__ = [
     "ModulePage",
     "NewsIndexPage",
     "NewsPage",
+    "ResourceIndexPage",
+    "ResourcePage",
 ]

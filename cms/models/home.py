@@ -35,7 +35,7 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("featured_title"), FieldPanel("featured")]
     max_count_per_parent = 1
-    subpage_types = ["cms.NewsIndexPage", "cms.CourseIndexPage"]
+    subpage_types = ["cms.NewsIndexPage", "cms.CourseIndexPage", "cms.ResourceIndexPage"]
     parent_page_types = ["wagtailcore.Page"]
 
     class Meta:

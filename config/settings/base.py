@@ -14,7 +14,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    return os.environ.get(name) or default  # an empty variable counts as unset
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -202,6 +202,7 @@ RATES = {
     "signup-ip": env("RATE_SIGNUP_IP", "10/h"),
     "password-reset-ip": env("RATE_PASSWORD_RESET_IP", "10/h"),
     "lookup-ip": env("RATE_LOOKUP_IP", "60/10m"),
+    "resource-submit-user": env("RATE_RESOURCE_SUBMIT_USER", "10/d"),
 }
 
 # Email.
@@ -257,7 +258,29 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 WAGTAIL_SITE_NAME = "Maktaba"
 WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "odt", "ppt", "pptx", "odp", "xls", "xlsx", "ods", "txt", "zip"]
+WAGTAILDOCS_EXTENSIONS = [
+    "pdf",
+    "doc",
+    "docx",
+    "odt",
+    "ppt",
+    "pptx",
+    "odp",
+    "xls",
+    "xlsx",
+    "ods",
+    "txt",
+    "csv",
+    "zip",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",  # images offered as downloads (OER)
+    "mp4",
+    "webm",
+    "vtt",  # lesson videos and their caption tracks
+]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILEMBEDS_FINDERS = []  # No oEmbed fetching over the internet; allow-listed iframes are our own blocks.

@@ -42,3 +42,21 @@ def get_language_links(context):
     links = language_links(context.get("request"), context.get("page"))
     context["language_links"] = links
     return links
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (None when missing)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag
+def cell_courses(profile, aspect, level):
+    """The courses evidencing one (aspect, level) cell of a competency profile."""
+    return profile.get((aspect, level), [])
+
+
+@register.simple_tag
+def elided_page_range(page_obj):
+    """Page numbers around the current one, with the paginator's ellipsis for the gaps."""
+    return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1))

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Country, Institution, Region
 from core.text import in_language
@@ -293,7 +294,7 @@ class Announcement(models.Model):
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="announcements")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(pgettext_lazy("email", "subject"), max_length=200)
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(default=timezone.now)
 

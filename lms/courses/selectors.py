@@ -13,7 +13,7 @@ from accounts.scope import Scope
 from core.text import search_terms
 from lms.competencies.models import Competency
 
-from .models import Activity, ActivityProgress, Announcement, Course, Enrollment, Module
+from .models import Activity, ActivityProgress, Announcement, Cohort, Course, Enrollment, Module
 
 DURATIONS = {
     "short": (Decimal(0), Decimal(5)),
@@ -158,6 +158,7 @@ def course_page_state(*, course: Course, user) -> dict:
         "resume_activity": resume if learning else None,
         "announcements": list(Announcement.objects.filter(course=course)[:5]) if learning else [],
         "can_manage": user_can_manage_course(user, course),
+        "competencies": list(course.competencies.all()),
     }
 
 
@@ -268,3 +269,9 @@ def required_activity_count(course: Course) -> int:
 def scoped_enrollments(*, scope: Scope) -> QuerySet[Enrollment]:
     """Enrollments of learners within ``scope`` (by the country and region copied onto each enrollment)."""
     return scope.filter(Enrollment.objects.all())
+
+
+def cohorts_for(user) -> QuerySet[Cohort]:
+    """Cohorts a trainer may enroll: the ones she created (all of them for a superuser)."""
+    cohorts = Cohort.objects.order_by("name")
+    return cohorts if user.is_superuser else cohorts.filter(created_by=user)

@@ -60,6 +60,25 @@ def _course_apply(course: Course, course_settings: dict[str, Any]) -> Course:
     return course
 
 
+def course_copy(course: Course, *, title: str, trainer: User) -> Course:
+    """A new, unlisted course with the same settings, for a copied course page."""
+    copy = course_create(
+        title=title,
+        enrollment_mode=course.enrollment_mode,
+        enrollment_key=course.enrollment_key,
+        min_quiz_grade=course.min_quiz_grade,
+        certificate_enabled=course.certificate_enabled,
+        certificate_validity_months=course.certificate_validity_months,
+        estimated_hours=course.estimated_hours,
+        format=course.format,
+        subject=course.subject,
+        trainers=[trainer],
+        prerequisites=list(course.prerequisites.all()),
+        competencies=list(course.competencies.all()),
+    )
+    return copy
+
+
 @dataclass
 class OutlineActivity:
     translation_key: Any
@@ -248,8 +267,8 @@ def enrollment_decide(*, by: User, enrollment: Enrollment, approve: bool) -> Enr
             template="courses/email/enrollment_approved" if approve else "courses/email/enrollment_rejected",
             context={
                 "user": user,
-                "course_title": _course_title(enrollment.course, user.preferred_language),
-                "course_url": _course_url(enrollment.course, user.preferred_language),
+                "course_title": course_title_in(enrollment.course, user.preferred_language),
+                "course_url": course_url_in(enrollment.course, user.preferred_language),
             },
         )
     return enrollment
@@ -261,12 +280,18 @@ def enrollment_withdraw(*, user: User, enrollment: Enrollment) -> Enrollment:
     if enrollment.user_id != user.pk and not user_can_manage_course(user, enrollment.course):
         raise PermissionDenied
     with transaction.atomic():
-        changed = Enrollment.objects.filter(
-            pk=enrollment.pk, status__in=[Enrollment.Status.ACTIVE, Enrollment.Status.PENDING]
-        ).update(status=Enrollment.Status.WITHDRAWN, updated_at=timezone.now())
-        if changed and enrollment.status == Enrollment.Status.ACTIVE:
+        now = timezone.now()
+        # The stored status decides (not this object's, which may be stale): only an active place counted.
+        was_active = Enrollment.objects.filter(pk=enrollment.pk, status=Enrollment.Status.ACTIVE).update(
+            status=Enrollment.Status.WITHDRAWN, updated_at=now
+        )
+        if was_active:
             Course.objects.filter(pk=enrollment.course_id, enrolled_count__gt=0).update(
                 enrolled_count=F("enrolled_count") - 1
+            )
+        else:
+            Enrollment.objects.filter(pk=enrollment.pk, status=Enrollment.Status.PENDING).update(
+                status=Enrollment.Status.WITHDRAWN, updated_at=now
             )
     enrollment.refresh_from_db()
     return enrollment
@@ -344,17 +369,17 @@ def announcement_create(*, by: User, course: Course, subject: str, body: str) ->
             context={
                 "user": learner,
                 "announcement": announcement,
-                "course_title": _course_title(course, learner.preferred_language),
-                "course_url": _course_url(course, learner.preferred_language),
+                "course_title": course_title_in(course, learner.preferred_language),
+                "course_url": course_url_in(course, learner.preferred_language),
             },
         )
     return announcement
 
 
-def _course_title(course: Course, language: str) -> str:
+def course_title_in(course: Course, language: str) -> str:
     return course.titles.get(language) or course.title
 
 
-def _course_url(course: Course, language: str) -> str:
+def course_url_in(course: Course, language: str) -> str:
     path = course.urls.get(language) or next(iter(course.urls.values()), "/")
     return settings.SITE_URL.rstrip("/") + path

@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.exports import iter_csv
@@ -137,9 +138,11 @@ def participants(request: HttpRequest, course_uuid) -> HttpResponse:
             "required": required,
             "search": search,
             "status": status,
+            "query_string": urlencode({key: value for key, value in (("q", search), ("status", status)) if value}),
             "statuses": Enrollment.Status.choices,
             "add_form": forms.AddParticipantsForm(),
             "announcement_form": forms.AnnouncementForm(),
+            "cohort_form": forms.CohortEnrollForm(cohorts=selectors.cohorts_for(request.user)),
         },
     )
 
@@ -190,7 +193,7 @@ def participants_add(request: HttpRequest, course_uuid) -> HttpResponse:
     if form.is_valid():
         users = form.cleaned_data["users"]
         added = services.enrollment_add(by=request.user, course=course, users=users)
-        messages.success(request, _("%(count)s people enrolled.") % {"count": added})
+        messages.success(request, _enrolled_message(added))
     else:
         for error in form.errors.get("logins", []):
             messages.error(request, error)
@@ -218,3 +221,20 @@ def announcement_create(request: HttpRequest, course_uuid) -> HttpResponse:
     else:
         messages.error(request, _("Write a subject and a message."))
     return redirect("courses:participants", course_uuid=course.uuid)
+
+
+@login_required
+@require_POST
+def cohort_enroll(request: HttpRequest, course_uuid) -> HttpResponse:
+    course = _managed_course(request, course_uuid)
+    form = forms.CohortEnrollForm(request.POST, cohorts=selectors.cohorts_for(request.user))
+    if form.is_valid():
+        added = services.cohort_enroll(by=request.user, cohort=form.cleaned_data["cohort"], course=course)
+        messages.success(request, _enrolled_message(added))
+    else:
+        messages.error(request, _("Choose a cohort."))
+    return redirect("courses:participants", course_uuid=course.uuid)
+
+
+def _enrolled_message(count: int) -> str:
+    return ngettext("%(count)s person enrolled.", "%(count)s people enrolled.", count) % {"count": count}
