@@ -185,7 +185,7 @@ def test_withdrawing_keeps_progress_for_when_she_comes_back():
     assert back.progress.count() == 1
 
 
-def test_announcement_is_emailed_to_learners_in_their_language(django_capture_on_commit_callbacks):
+def test_announcement_is_emailed_to_learners_in_their_language(django_capture_on_commit_callbacks, client):
     trainer = UserFactory()
     role_grant(user=trainer, role=Role.TRAINER)
     course = make_course(trainers=[trainer], languages=("en", "ar"))
@@ -200,3 +200,5 @@ def test_announcement_is_emailed_to_learners_in_their_language(django_capture_on
     assert sent[arabic.email].extra_headers["Content-Language"] == "ar"
     assert "/ar/courses/" in sent[arabic.email].body
     assert "Webinar on Monday" in sent[english.email].subject
+    client.force_login(english)
+    assert "Webinar on Monday" in client.get(course.urls["en"]).content.decode()  # and on the course page
