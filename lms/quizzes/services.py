@@ -1,0 +1,388 @@
+"""Changing the question bank: questions and their versions, categories, and import and export in Moodle's
+formats (through the pure ``formats`` package)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.sanitize import sanitize_html
+
+from . import formats
+from .formats import Category, FormatError, QuestionKind, TextFormat
+from .formats.model import category_path_from_moodle, default_question_name
+from .models import QUESTION_CLASSES, Question, QuestionCategory, QuestionVersion
+from .selectors import category_subtree, question_list_for_categories
+
+UNKNOWN_KIND = _("Unknown question type %(kind)s.")
+INVALID_QUESTION = _("Question %(name)s cannot be saved: %(errors)s")
+UNKNOWN_FORMAT = _("Unknown format %(format)s.")
+KIND_CHANGE = _("A question's type cannot be changed.")
+
+IMPORT_FORMATS = ("gift", "aiken", "moodlexml")
+EXPORT_FORMATS = ("gift", "moodlexml")
+
+
+class QuestionError(ValueError):
+    """A question cannot be created or changed; ``message`` says why in the user's language."""
+
+
+# Questions ----------------------------------------------------------------------------------------------------
+
+
+def _version_create(question: Question, *, user: Any) -> QuestionVersion:
+    return QuestionVersion.objects.create(
+        question=question, number=question.version, data=question.snapshot(), created_by=user
+    )
+
+
+@transaction.atomic
+def question_create(*, kind: str, category: QuestionCategory, owner: Any, **fields: Any) -> Question:
+    """Create a question of ``kind`` (a ``QuestionKind`` value) and its first version."""
+    cls = QUESTION_CLASSES.get(str(kind))
+    if cls is None:
+        raise QuestionError(gettext(UNKNOWN_KIND) % {"kind": kind})
+    question = cls(category=category, owner=owner, **fields)
+    question.full_clean()
+    question.save()
+    _version_create(question, user=owner)
+    return question
+
+
+@transaction.atomic
+def question_update(question: Question, *, user: Any, **fields: Any) -> Question:
+    """Change a question. Any change to what learners see or how it grades makes a new version; attempts keep
+    pointing at the version they used."""
+    if "kind" in fields:
+        raise QuestionError(gettext(KIND_CHANGE))
+    question = type(question).objects.select_for_update().get(pk=question.pk)
+    before = question.snapshot()
+    changed = []
+    for name, value in fields.items():
+        if getattr(question, name) != value:
+            setattr(question, name, value)
+            changed.append(name)
+    if not changed:
+        return question
+    question.full_clean()
+    if question.snapshot() != before:
+        question.version += 1
+        question.updated_at = timezone.now()
+        changed += ["version", "updated_at"]
+    question.save(update_fields=changed)
+    if "version" in changed:
+        _version_create(question, user=user)
+    return question
+
+
+# Categories ---------------------------------------------------------------------------------------------------
+
+
+def _path(path: str | Sequence[str]) -> tuple[str, ...]:
+    return category_path_from_moodle(path) if isinstance(path, str) else tuple(name for name in path if name)
+
+
+def category_get_or_create_path(
+    path: str | Sequence[str], owner: Any = None, *, base: QuestionCategory | None = None
+) -> tuple[QuestionCategory, int]:
+    """The category at ``path`` ("Week 1/Fractions", or a tuple of names) below ``base`` (or at the top),
+    creating the missing ones; and how many were created."""
+    node = base
+    created_count = 0
+    for name in _path(path):
+        node, created = QuestionCategory.objects.get_or_create(parent=node, name=name, defaults={"owner": owner})
+        created_count += created
+    if node is None:
+        raise QuestionError(gettext("A category path cannot be empty."))
+    return node, created_count
+
+
+def category_get_path(path: str | Sequence[str]) -> QuestionCategory:
+    """The existing category at ``path``; raises ``QuestionCategory.DoesNotExist``."""
+    names = _path(path)
+    if not names:
+        raise QuestionCategory.DoesNotExist
+    node = QuestionCategory.objects.get(parent=None, name=names[0])
+    for name in names[1:]:
+        node = QuestionCategory.objects.get(parent=node, name=name)
+    return node
+
+
+# Import -------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    categories_created: int = 0
+    questions_created: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
+    questions: list[Question] = field(default_factory=list)
+
+
+def _clean(text: str, text_format: TextFormat | str) -> str:
+    """Sanitise text that will be shown as HTML; plain text and Markdown are escaped when shown."""
+    return sanitize_html(text) if str(text_format) in ("html", "moodle") else text
+
+
+def _answers(answers: Iterable[formats.Answer], *, numerical: bool = False) -> list[dict[str, Any]]:
+    rows = []
+    for answer in answers:
+        row = {
+            "text": _clean(answer.text, answer.text_format),
+            "text_format": str(answer.text_format),
+            "fraction": str(answer.fraction),
+            "feedback": _clean(answer.feedback, answer.feedback_format),
+            "feedback_format": str(answer.feedback_format),
+        }
+        if numerical:
+            row["tolerance"] = str(answer.tolerance or Decimal(0))
+        rows.append(row)
+    return rows
+
+
+def question_fields_from_format(item: formats.Question) -> dict[str, Any]:
+    """The model fields (``kind`` included) of a question read from a file, with its HTML sanitised."""
+    data: dict[str, Any] = {
+        "kind": str(item.kind),
+        "name": item.name or default_question_name(item.text),
+        "text": _clean(item.text, item.text_format),
+        "text_format": str(item.text_format),
+        "general_feedback": _clean(item.general_feedback, item.general_feedback_format),
+        "general_feedback_format": str(item.general_feedback_format),
+        "default_mark": item.default_mark,
+        "penalty": item.penalty,
+        "hints": [
+            {
+                "text": _clean(hint.text, hint.text_format),
+                "text_format": str(hint.text_format),
+                "show_num_correct": hint.show_num_correct,
+                "clear_wrong": hint.clear_wrong,
+            }
+            for hint in item.hints
+        ],
+        "tags": list(item.tags),
+        "idnumber": item.idnumber,
+    }
+    kind = item.kind
+    if kind == QuestionKind.MULTICHOICE:
+        data.update(single=item.single, shuffle=item.shuffle, answers=_answers(item.answers))
+    elif kind == QuestionKind.TRUEFALSE:
+        data.update(
+            correct_answer=bool(item.correct_answer),
+            feedback_true=_clean(item.feedback_true, item.feedback_true_format),
+            feedback_true_format=str(item.feedback_true_format),
+            feedback_false=_clean(item.feedback_false, item.feedback_false_format),
+            feedback_false_format=str(item.feedback_false_format),
+        )
+    elif kind == QuestionKind.SHORTANSWER:
+        data.update(case_sensitive=item.case_sensitive, answers=_answers(item.answers))
+    elif kind == QuestionKind.NUMERICAL:
+        data.update(
+            answers=_answers(item.answers, numerical=True),
+            units=[{"name": unit.name, "multiplier": str(unit.multiplier)} for unit in item.units],
+        )
+    elif kind == QuestionKind.MATCHING:
+        data.update(
+            shuffle=item.shuffle,
+            subquestions=[
+                {
+                    "text": _clean(pair.text, pair.text_format),
+                    "text_format": str(pair.text_format),
+                    "answer": pair.answer,
+                }
+                for pair in item.subquestions
+            ],
+        )
+    elif kind == QuestionKind.ORDERING:
+        data.update(items=[answer.text for answer in item.answers])
+    return data
+
+
+def _validation_message(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(str(message) for message in messages)}" for name, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
+
+
+def bank_import(
+    items: Sequence[Category | formats.Question],
+    *,
+    owner: Any,
+    base_category: QuestionCategory,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Save what a reader returned below ``base_category``, all or nothing.
+
+    Raises ``FormatError`` (every problem with its line) if any question cannot be saved; nothing is written
+    then. With ``dry_run`` everything is checked and counted, and then rolled back.
+    """
+    report = ImportReport(dry_run=dry_run)
+    errors: list[tuple[int, str]] = []
+    with transaction.atomic():
+        for item in items:
+            if isinstance(item, Category):
+                if not item.path:
+                    continue
+                category, created = category_get_or_create_path(item.path, owner, base=base_category)
+                report.categories_created += created
+                if created and (item.info or item.idnumber):
+                    category.info = _clean(item.info, item.info_format)
+                    category.info_format = str(item.info_format)
+                    category.idnumber = item.idnumber
+                    category.save(update_fields=["info", "info_format", "idnumber"])
+                continue
+            category, created = (
+                category_get_or_create_path(item.category_path, owner, base=base_category)
+                if item.category_path
+                else (base_category, 0)
+            )
+            report.categories_created += created
+            fields = question_fields_from_format(item)
+            try:
+                with transaction.atomic():
+                    question = question_create(category=category, owner=owner, **fields)
+            except ValidationError as error:
+                message = gettext(INVALID_QUESTION) % {"name": fields["name"], "errors": _validation_message(error)}
+                errors.append((item.line or 0, message))
+                continue
+            except QuestionError as error:
+                errors.append((item.line or 0, str(error)))
+                continue
+            report.questions_created += 1
+            report.kinds[fields["kind"]] += 1
+            report.questions.append(question)
+        if errors:
+            raise FormatError(errors, parsed=items)  # leaving the block rolls back everything
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def bank_parse(data: bytes, format: str) -> list[Category | formats.Question]:
+    """Read a file in ``format`` (gift, aiken or moodlexml). Raises ``FormatError``."""
+    if format == "moodlexml":
+        return formats.parse_moodle_xml(data)
+    text = data.decode("utf-8-sig", errors="replace")
+    if format == "gift":
+        return formats.parse_gift(text)
+    if format == "aiken":
+        return list(formats.parse_aiken(text))
+    raise QuestionError(gettext(UNKNOWN_FORMAT) % {"format": format})
+
+
+# Export -------------------------------------------------------------------------------------------------------
+
+
+def _answers_out(rows: Iterable[dict[str, Any]], *, numerical: bool = False) -> list[formats.Answer]:
+    return [
+        formats.Answer(
+            text=row["text"],
+            fraction=Decimal(row["fraction"]),
+            text_format=TextFormat(row["text_format"]),
+            feedback=row["feedback"],
+            feedback_format=TextFormat(row["feedback_format"]),
+            tolerance=Decimal(row.get("tolerance") or "0") if numerical else None,
+        )
+        for row in rows
+    ]
+
+
+def question_to_format(question: Question, *, category_path: tuple[str, ...] = ()) -> formats.Question:
+    item = formats.Question(
+        kind=QuestionKind(question.kind),
+        name=question.name,
+        text=question.text,
+        text_format=TextFormat(question.text_format),
+        default_mark=question.default_mark.normalize(),
+        penalty=question.penalty.normalize(),
+        general_feedback=question.general_feedback,
+        general_feedback_format=TextFormat(question.general_feedback_format),
+        hints=[
+            formats.Hint(
+                text=hint["text"],
+                text_format=TextFormat(hint["text_format"]),
+                show_num_correct=hint["show_num_correct"],
+                clear_wrong=hint["clear_wrong"],
+            )
+            for hint in question.hints
+        ],
+        tags=list(question.tags),
+        idnumber=question.idnumber,
+        category_path=category_path,
+    )
+    data = question.snapshot()
+    kind = question.kind
+    if kind == QuestionKind.MULTICHOICE:
+        item.single, item.shuffle, item.answers = data["single"], data["shuffle"], _answers_out(data["answers"])
+    elif kind == QuestionKind.TRUEFALSE:
+        item.correct_answer = data["correct_answer"]
+        item.feedback_true = data["feedback_true"]
+        item.feedback_true_format = TextFormat(data["feedback_true_format"])
+        item.feedback_false = data["feedback_false"]
+        item.feedback_false_format = TextFormat(data["feedback_false_format"])
+    elif kind == QuestionKind.SHORTANSWER:
+        item.case_sensitive, item.answers = data["case_sensitive"], _answers_out(data["answers"])
+    elif kind == QuestionKind.NUMERICAL:
+        item.answers = _answers_out(data["answers"], numerical=True)
+        item.units = [formats.Unit(unit["name"], Decimal(unit["multiplier"])) for unit in data["units"]]
+    elif kind == QuestionKind.MATCHING:
+        item.shuffle = data["shuffle"]
+        item.subquestions = [
+            formats.Subquestion(pair["text"], pair["answer"], TextFormat(pair["text_format"]))
+            for pair in data["subquestions"]
+        ]
+    elif kind == QuestionKind.ORDERING:
+        item.answers = [formats.Answer(text) for text in data["items"]]
+    return item
+
+
+def bank_export(category: QuestionCategory, format: str) -> str | bytes:
+    """``category``, its subcategories and their questions in ``format`` (gift: str, moodlexml: bytes), with
+    paths relative to ``category``. Raises ``ExportError`` for a question the format cannot carry."""
+    categories = category_subtree(category)
+    paths = {category.pk: ()}
+    for node in categories[1:]:
+        paths[node.pk] = (*paths[node.parent_id], node.name)
+    by_category: dict[int, list[Question]] = {}
+    for question in question_list_for_categories(categories):
+        by_category.setdefault(question.category_id, []).append(question)
+    items: list[Category | formats.Question] = []
+    for node in categories:
+        path = paths[node.pk]
+        if path:
+            items.append(
+                Category(path, info=node.info, info_format=TextFormat(node.info_format), idnumber=node.idnumber)
+            )
+        items += [question_to_format(question, category_path=path) for question in by_category.get(node.pk, [])]
+    if format == "gift":
+        return formats.write_gift(items)
+    if format == "moodlexml":
+        return formats.write_moodle_xml(items)
+    raise QuestionError(gettext(UNKNOWN_FORMAT) % {"format": format})
+
+
+def bank_import_file(
+    data: bytes, *, format: str, category_path: str | Sequence[str], owner: Any, dry_run: bool = False
+) -> tuple[QuestionCategory, ImportReport]:
+    """Read a file and import it below the category at ``category_path`` (created if missing), all or nothing:
+    on ``FormatError`` not even the category is kept."""
+    items = bank_parse(data, format)
+    with transaction.atomic():
+        category, created = category_get_or_create_path(category_path, owner)
+        report = bank_import(items, owner=owner, base_category=category, dry_run=dry_run)
+        report.categories_created += created
+        if dry_run:
+            transaction.set_rollback(True)
+    return category, report
