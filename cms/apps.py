@@ -16,7 +16,16 @@ class CmsConfig(AppConfig):
         page_published.connect(outline.on_page_published, dispatch_uid="cms-outline-published")
         page_unpublished.connect(outline.on_page_unpublished, dispatch_uid="cms-outline-unpublished")
         post_page_move.connect(outline.on_page_moved, dispatch_uid="cms-outline-moved")
+        page_published.connect(_resource_published, dispatch_uid="cms-library-file-published")
         for model in (ModulePage, LessonPage):
             pre_delete.connect(
                 outline.on_page_deleted, sender=model, dispatch_uid=f"cms-outline-deleted-{model.__name__}"
             )
+
+
+def _resource_published(sender, instance, **kwargs):
+    from .models import ResourcePage
+    from .services import resource_files_publish
+
+    if isinstance(instance, ResourcePage) and instance.live:
+        resource_files_publish(instance)

@@ -14,8 +14,23 @@ from wagtail.models import Collection
 
 from cms.models import CoursePage, ResourceIndexPage, ResourcePage
 from cms.models.library import join_language_codes
+from cms.setup import SUBMISSIONS_COLLECTION
 from lms.courses import services as course_services
 from lms.courses.selectors import user_can_manage_course
+
+
+def submissions_collection() -> Collection:
+    """Where submitted files wait for moderation (downloadable by moderators and editors only)."""
+    root = Collection.get_first_root_node()
+    return root.get_children().filter(name=SUBMISSIONS_COLLECTION).first() or root
+
+
+def resource_files_publish(page: ResourcePage) -> None:
+    """Once a submitted resource is approved and published, its file becomes public like any other."""
+    document = page.document
+    if document is not None and document.collection.name == SUBMISSIONS_COLLECTION and document.collection.depth == 2:
+        document.collection = Collection.get_first_root_node()
+        document.save(update_fields=["collection"])
 
 
 def resource_submit(
@@ -43,7 +58,7 @@ def resource_submit(
         document = None
         if file is not None:
             document = get_document_model()(
-                title=title, file=file, uploaded_by_user=user, collection=Collection.get_first_root_node()
+                title=title, file=file, uploaded_by_user=user, collection=submissions_collection()
             )
             document._set_document_file_metadata()
             document.save()

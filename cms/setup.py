@@ -157,3 +157,32 @@ def ensure_trainer_permissions(apps) -> None:
         permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
         if permission is not None:
             GroupCollectionPermission.objects.get_or_create(group=trainers, collection=root, permission=permission)
+
+
+SUBMISSIONS_COLLECTION = "Library submissions"
+
+
+def ensure_submissions_collection(apps) -> None:
+    """A collection for files teachers submit to the library, which only moderators and editors may download
+    until the resource is approved (cms.library moves the file out on publication)."""
+    Collection = apps.get_model("wagtailcore", "Collection")
+    CollectionViewRestriction = apps.get_model("wagtailcore", "CollectionViewRestriction")
+    Group = apps.get_model("auth", "Group")
+    root = Collection.objects.filter(depth=1).first()
+    if root is None:
+        return
+    collection = Collection.objects.filter(depth=2, path__startswith=root.path, name=SUBMISSIONS_COLLECTION).first()
+    if collection is None:
+        last = Collection.objects.filter(depth=2, path__startswith=root.path).order_by("-path").first()
+        number = int(last.path[-4:], 36) + 1 if last else 1
+        collection = Collection.objects.create(
+            name=SUBMISSIONS_COLLECTION, path=root.path + _base36(number), depth=2, numchild=0
+        )
+        Collection.objects.filter(pk=root.pk).update(
+            numchild=Collection.objects.filter(depth=2, path__startswith=root.path).count()
+        )
+    restriction, _ = CollectionViewRestriction.objects.get_or_create(
+        collection=collection, defaults={"restriction_type": "groups"}
+    )
+    reviewers = [Group.objects.get_or_create(name=name)[0] for name in ("Moderators", "Editors")]
+    restriction.groups.add(*reviewers)

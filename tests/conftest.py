@@ -18,7 +18,7 @@ def ensure_reference_data() -> None:
     """What migrations create and transactional tests flush: countries, role groups, the ICT CFT framework,
     locales, the root page, the home and section pages and the default site."""
     from accounts.setup import ensure_countries, ensure_role_groups
-    from cms.setup import ensure_site, ensure_trainer_permissions
+    from cms.setup import ensure_site, ensure_submissions_collection, ensure_trainer_permissions
     from lms.competencies.framework import ensure_framework
 
     ensure_countries(django_apps)
@@ -31,6 +31,7 @@ def ensure_reference_data() -> None:
         Collection.add_root(name="Root")
     _ensure_moderation_workflow()
     ensure_trainer_permissions(django_apps)
+    ensure_submissions_collection(django_apps)
 
 
 def _ensure_moderation_workflow() -> None:

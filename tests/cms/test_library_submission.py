@@ -181,6 +181,25 @@ def test_a_file_upload_becomes_the_resources_document(client, teacher, name, con
     assert not page.live
 
 
+def test_a_submitted_file_is_private_until_the_resource_is_approved(client, teacher):
+    client.post("/en/library/submit/", form_data(link="", file=SimpleUploadedFile("plan.pdf", PDF_BYTES)))
+    page = submitted()
+    document_url = page.document.url
+    client.logout()
+    hidden = client.get(document_url)
+    assert hidden.status_code == 302 and "login" in hidden["Location"]  # not downloadable before approval
+    client.force_login(teacher)
+    assert client.get(document_url).status_code == 302  # not even by the submitter
+
+    state = page.current_workflow_state
+    task_state = state.current_task_state
+    task_state.task.specific.on_action(task_state, superuser(), "approve")
+    client.logout()
+    response = client.get(document_url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+
+
 # Invalid submissions keep what was typed --------------------------------------------------------------------
 
 
