@@ -11,13 +11,13 @@ class CmsConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from . import outline
-        from .models import LessonPage, ModulePage
+        from .models import CoursePage, LessonPage, ModulePage
 
         page_published.connect(outline.on_page_published, dispatch_uid="cms-outline-published")
         page_unpublished.connect(outline.on_page_unpublished, dispatch_uid="cms-outline-unpublished")
         post_page_move.connect(outline.on_page_moved, dispatch_uid="cms-outline-moved")
         page_published.connect(_resource_published, dispatch_uid="cms-library-file-published")
-        for model in (ModulePage, LessonPage):
+        for model in (CoursePage, ModulePage, LessonPage):
             pre_delete.connect(
                 outline.on_page_deleted, sender=model, dispatch_uid=f"cms-outline-deleted-{model.__name__}"
             )

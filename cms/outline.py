@@ -8,7 +8,7 @@ import logging
 from django.db import transaction
 from wagtail.models import Page
 
-from lms.courses.services import CourseListing, OutlineActivity, OutlineModule, outline_sync
+from lms.courses.services import CourseListing, OutlineActivity, OutlineModule, course_unlist, outline_sync
 
 logger = logging.getLogger("maktaba.cms")
 
@@ -36,6 +36,7 @@ def course_sync(course_id: int) -> None:
 
     source = source_course_page(course_id)
     if source is None:
+        course_unlist(course_id)  # every page of the course was deleted: the record stays, out of the catalogue
         return
     modules = list(ModulePage.objects.child_of(source).live().order_by("path"))
     lessons = list(LessonPage.objects.descendant_of(source).live().filter(depth=source.depth + 2).order_by("path"))
@@ -101,7 +102,11 @@ def on_page_deleted(sender, instance, **kwargs):
     from cms.models import CoursePage
 
     if isinstance(instance, CoursePage):
-        return  # the course keeps its record; its pages are gone
+        # The course keeps its record (enrollments, completions); the sync lists it under another language's
+        # page, or takes it out of the catalogue when none is left.
+        course_id = instance.course_id
+        transaction.on_commit(lambda: course_sync(course_id))
+        return
     parent = instance.get_parent() if instance.depth > 1 else None
     if parent is not None:
         sync_after_commit(parent.specific)

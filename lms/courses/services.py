@@ -150,6 +150,11 @@ def outline_sync(course: Course, *, modules: Sequence[OutlineModule], listing: C
     course.save(update_fields=["languages", "search_text", "is_listed", "published_at", "titles", "urls"])
 
 
+def course_unlist(course_id: int) -> None:
+    """Take a course whose pages are all gone out of the catalogue (its record and history stay)."""
+    Course.objects.filter(pk=course_id).update(is_listed=False, languages="", titles={}, urls={})
+
+
 # Enrollment ----------------------------------------------------------------------------------------------
 
 

@@ -202,3 +202,24 @@ def test_announcement_is_emailed_to_learners_in_their_language(django_capture_on
     assert "Webinar on Monday" in sent[english.email].subject
     client.force_login(english)
     assert "Webinar on Monday" in client.get(course.urls["en"]).content.decode()  # and on the course page
+
+
+def test_deleting_every_page_of_a_course_takes_it_out_of_the_catalogue_but_keeps_its_record(
+    django_capture_on_commit_callbacks, client
+):
+    from cms.models import CoursePage
+
+    course = make_course(title="Retired course", languages=("en", "ru"))
+    teacher = UserFactory()
+    services.enrollment_self_enroll(user=teacher, course=course)
+    english, russian = (CoursePage.objects.get(course=course, locale__language_code=code) for code in ("en", "ru"))
+    with django_capture_on_commit_callbacks(execute=True):
+        Page.objects.get(pk=english.pk).delete()
+    course.refresh_from_db()
+    assert course.is_listed and course.language_codes == ["ru"]  # still there in Russian
+    with django_capture_on_commit_callbacks(execute=True):
+        Page.objects.get(pk=russian.pk).delete()
+    course.refresh_from_db()
+    assert not course.is_listed
+    assert "Retired course" not in client.get("/ru/courses/").content.decode()
+    assert Enrollment.objects.filter(course=course, user=teacher).exists()
