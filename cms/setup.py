@@ -91,15 +91,13 @@ def _create_child(apps, parent, model_key: tuple[str, str], *, title: str, slug:
     Page = apps.get_model("wagtailcore", "Page")
     model = apps.get_model(*model_key)
     content_type, _ = ContentType.objects.get_or_create(app_label=model_key[0], model=model_key[1])
-    last = Page.objects.filter(depth=parent.depth + 1, path__startswith=parent.path).order_by("-path").first()
-    number = int(last.path[-4:], 36) + 1 if last else 1
     now = timezone.now()
     page = model.objects.create(
         title=title,
         draft_title=title,
         slug=slug,
         content_type=content_type,
-        path=parent.path + _base36(number),
+        path=_next_child_path(Page, parent),
         depth=parent.depth + 1,
         numchild=0,
         url_path=f"{parent.url_path}{slug}/",
@@ -114,6 +112,12 @@ def _create_child(apps, parent, model_key: tuple[str, str], *, title: str, slug:
         numchild=Page.objects.filter(depth=parent.depth + 1, path__startswith=parent.path).count()
     )
     return page
+
+
+def _next_child_path(model, parent) -> str:
+    """The treebeard path of a new last child of ``parent`` (4 base-36 digits per level)."""
+    last = model.objects.filter(depth=parent.depth + 1, path__startswith=parent.path).order_by("-path").first()
+    return parent.path + _base36(int(last.path[-4:], 36) + 1 if last else 1)
 
 
 def _base36(number: int) -> str:
@@ -173,10 +177,8 @@ def ensure_submissions_collection(apps) -> None:
         return
     collection = Collection.objects.filter(depth=2, path__startswith=root.path, name=SUBMISSIONS_COLLECTION).first()
     if collection is None:
-        last = Collection.objects.filter(depth=2, path__startswith=root.path).order_by("-path").first()
-        number = int(last.path[-4:], 36) + 1 if last else 1
         collection = Collection.objects.create(
-            name=SUBMISSIONS_COLLECTION, path=root.path + _base36(number), depth=2, numchild=0
+            name=SUBMISSIONS_COLLECTION, path=_next_child_path(Collection, root), depth=2, numchild=0
         )
         Collection.objects.filter(pk=root.pk).update(
             numchild=Collection.objects.filter(depth=2, path__startswith=root.path).count()

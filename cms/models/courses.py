@@ -4,7 +4,6 @@ modules and lessons."""
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.http import HttpResponseRedirect
@@ -210,14 +209,7 @@ class LessonPage(Page):
     class Meta:
         verbose_name = _("lesson")
 
-    @property
-    def course_page(self) -> CoursePage:
-        return self.get_parent().get_parent().specific
-
     def serve(self, request, *args, **kwargs):
         from cms.lessons import serve_lesson
 
         return serve_lesson(self, request, *args, **kwargs)
-
-
-LANGUAGE_NAMES = dict(settings.LANGUAGES)
