@@ -11,6 +11,7 @@ from wagtail.rich_text import RichText
 
 from core.sanitize import sanitize_wagtail_richtext
 
+from .choosers import quiz_chooser_viewset
 from .embeds import VIDEO_PROVIDERS, embed_url, provider_of
 
 RICH_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "hr", "blockquote", "code"]
@@ -148,6 +149,30 @@ class CalloutBlock(blocks.StructBlock):
         template = "cms/blocks/callout.html"
 
 
+QuizChooserBlock = quiz_chooser_viewset.get_block_class(name="QuizChooserBlock", module_path="cms.blocks")
+
+
+class QuizBlock(blocks.StructBlock):
+    """A quiz of the course: the learner's attempts, grade and start button. A lesson holding one is a quiz
+    step in the course outline, completed by passing the quiz."""
+
+    quiz = QuizChooserBlock(label=_("Quiz"))
+
+    class Meta:
+        icon = "form"
+        label = _("Quiz")
+        template = "cms/blocks/quiz.html"
+
+    def get_context(self, value, parent_context=None):
+        from lms.quizzes.selectors import quiz_state_for
+
+        context = super().get_context(value, parent_context)
+        request = (parent_context or {}).get("request")
+        quiz = value["quiz"]
+        context["quiz_state"] = quiz_state_for(quiz=quiz, user=request.user) if quiz and request else None
+        return context
+
+
 class LessonStreamBlock(blocks.StreamBlock):
     paragraph = SanitisedRichTextBlock(features=RICH_FEATURES, label=_("Text"), template="cms/blocks/paragraph.html")
     heading = HeadingBlock()
@@ -156,3 +181,4 @@ class LessonStreamBlock(blocks.StreamBlock):
     document = DocumentBlock()
     interactive = InteractiveBlock()
     callout = CalloutBlock()
+    quiz = QuizBlock()

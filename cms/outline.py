@@ -9,6 +9,8 @@ from django.db import transaction
 from wagtail.models import Page
 
 from lms.courses.services import CourseListing, OutlineActivity, OutlineModule, course_unlist, outline_sync
+from lms.quizzes.models import Quiz
+from lms.quizzes.services import quiz_link_activities
 
 logger = logging.getLogger("maktaba.cms")
 
@@ -50,16 +52,27 @@ def course_sync(course_id: int) -> None:
             entry[1][page.locale.language_code] = url
 
     outline = []
+    quiz_links: dict = {}
+    # Only the course's own quizzes make a lesson a quiz step: a block showing another course's quiz (or a
+    # deleted one) could never be completed, and would block the course's completion.
+    own_quizzes = set(
+        Quiz.objects.filter(
+            course_id=course_id, pk__in={pk for lesson in lessons for pk in lesson_quiz_ids(lesson)}
+        ).values_list("pk", flat=True)
+    )
     for module in modules:
         titles, _urls = translations.get(module.translation_key, ({}, {}))
         section = OutlineModule(translation_key=module.translation_key, titles=titles or {"en": module.title})
         for lesson in lessons:
             if lesson.path.startswith(module.path):
                 lesson_titles, lesson_urls = translations.get(lesson.translation_key, ({}, {}))
+                quiz_ids = [pk for pk in lesson_quiz_ids(lesson) if pk in own_quizzes]
+                if quiz_ids:
+                    quiz_links[lesson.translation_key] = quiz_ids
                 section.activities.append(
                     OutlineActivity(
                         translation_key=lesson.translation_key,
-                        kind="lesson",
+                        kind="quiz" if quiz_ids else "lesson",
                         required=lesson.required,
                         titles=lesson_titles,
                         urls=lesson_urls,
@@ -73,6 +86,18 @@ def course_sync(course_id: int) -> None:
     )
     listing = CourseListing(titles=titles, urls=urls, texts=list(texts), is_listed=bool(urls))
     outline_sync(source.course, modules=outline, listing=listing)
+    quiz_link_activities(course=source.course, links=quiz_links)
+
+
+def lesson_quiz_ids(lesson) -> list[int]:
+    """The quizzes a lesson's quiz blocks show, in order (their ids, read without loading the quizzes)."""
+    ids = []
+    for block in lesson.body.raw_data:
+        if block["type"] == "quiz":
+            value = block["value"] or {}
+            if value.get("quiz"):
+                ids.append(int(value["quiz"]))
+    return ids
 
 
 def sync_after_commit(page: Page) -> None:

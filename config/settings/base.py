@@ -245,7 +245,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "core.relay_outbox", "schedule": 30.0},
     "purge-finished-jobs": {"task": "core.purge_finished_jobs", "schedule": crontab(hour=3, minute=17)},
+    "close-overdue-attempts": {"task": "quizzes.close_overdue_attempts", "schedule": 60.0},
 }
+# A quiz answer that arrives this long after the attempt's deadline is still accepted: it was sent in time
+# over a slow connection. Later ones are refused and the attempt is graded on what was saved.
+QUIZ_DEADLINE_GRACE_SECONDS = int(env("QUIZ_DEADLINE_GRACE_SECONDS", "5"))
 # A job left unpublished longer than this is picked up by the relay.
 JOBS_RELAY_AFTER = timedelta(seconds=int(env("JOBS_RELAY_AFTER_SECONDS", "10")))
 JOBS_KEEP_FINISHED = timedelta(days=30)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from polymorphic.admin import PolymorphicChildModelAdmin, PolymorphicParentModelAdmin
 
-from .models import QUESTION_CLASSES, Question, QuestionCategory, QuestionVersion
+from .models import QUESTION_CLASSES, Attempt, Question, QuestionCategory, QuestionVersion, Quiz, QuizGrade, QuizSlot
 
 
 @admin.register(QuestionCategory)
@@ -35,3 +35,49 @@ class QuestionVersionAdmin(admin.ModelAdmin):
     list_display = ["question", "number", "created_by", "created_at"]
     raw_id_fields = ["question", "created_by"]
     readonly_fields = ["question", "number", "data", "created_by", "created_at"]
+
+
+class QuizSlotInline(admin.TabularInline):
+    model = QuizSlot
+    raw_id_fields = ["question", "random_category"]
+    extra = 0
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ["title", "course", "activity", "time_limit_minutes", "attempts_allowed", "grading_method"]
+    list_select_related = ["course", "activity"]
+    search_fields = ["title", "course__title"]
+    raw_id_fields = ["course", "created_by"]
+    readonly_fields = ["uuid", "activity", "created_at"]
+    inlines = [QuizSlotInline]
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    """For support: attempts are changed only by the services (a learner's answers, a trainer's marks)."""
+
+    list_display = ["quiz", "user", "number", "state", "closed_by", "started_at", "finished_at", "grade"]
+    list_filter = ["state", "closed_by", "needs_grading"]
+    list_select_related = ["quiz", "user"]
+    search_fields = ["user__email", "user__username", "quiz__title"]
+    raw_id_fields = ["quiz", "user"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(QuizGrade)
+class QuizGradeAdmin(admin.ModelAdmin):
+    list_display = ["quiz", "user", "grade", "passed", "updated_at"]
+    list_select_related = ["quiz", "user"]
+    search_fields = ["user__email", "user__username", "quiz__title"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

@@ -8,13 +8,16 @@ list of answers costs no extra query and a version snapshot is a plain copy. Gra
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from polymorphic.models import PolymorphicModel
 
@@ -89,7 +92,9 @@ class Question(PolymorphicModel):
     text = models.TextField(_("text"), blank=True)
     text_format = models.CharField(_("text format"), max_length=10, choices=TEXT_FORMATS, default="moodle")
     source_language = models.CharField(_("source language"), max_length=10, default="en")
-    texts = models.JSONField(_("translated texts"), default=dict, blank=True)  # {language: text}
+    # {language: {"text", "general_feedback", "answers", "feedback", "items", "subquestions", "subanswers"}}: lists
+    # aligned with the source lists, "" where not translated (the source is shown).
+    texts = models.JSONField(_("translated texts"), default=dict, blank=True)
     general_feedback = models.TextField(_("general feedback"), blank=True)
     general_feedback_format = models.CharField(
         _("general feedback format"), max_length=10, choices=TEXT_FORMATS, default="moodle"
@@ -113,8 +118,10 @@ class Question(PolymorphicModel):
         return self.name
 
     def text_for(self, language: str) -> str:
-        """The text in ``language``, falling back to the source language's text."""
-        return self.texts.get(language) or self.text
+        """The text in ``language``, falling back to the source language's text. ``texts`` holds each
+        language's translations as ``{language: {"text": ..., ...}}`` (see ``question_translatable_texts``)."""
+        translation = self.texts.get(language)
+        return (translation.get("text") if isinstance(translation, dict) else None) or self.text
 
     # Snapshot: everything needed to display and grade the question, as plain JSON.
     base_fields = (
@@ -281,3 +288,243 @@ class QuestionVersion(models.Model):
 
     def grade(self, response: Any) -> Decimal | None:
         return grading.grade(self.data, response)
+
+
+# Quizzes and attempts -------------------------------------------------------------------------------------------
+
+
+class ReviewWhen(models.TextChoices):
+    NEVER = "never", _("Never")
+    AFTER_SUBMIT = "after_submit", _("As soon as the attempt is submitted")
+    AFTER_CLOSE = "after_close", _("After the quiz closes")
+
+
+class Quiz(models.Model):
+    """A quiz of one course: its settings and its slots. It is one activity whatever language the learner uses;
+    a lesson shows it through its quiz block, and the outline sync links it to that lesson's activity."""
+
+    class GradingMethod(models.TextChoices):
+        HIGHEST = "highest", _("Highest grade")
+        AVERAGE = "average", _("Average grade")
+        FIRST = "first", _("First attempt")
+        LAST = "last", _("Last attempt")
+
+    class Order(models.TextChoices):
+        FIXED = "fixed", _("As listed")
+        SHUFFLED = "shuffled", _("Shuffled for each attempt")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="quizzes", verbose_name=_("course")
+    )
+    activity = models.ForeignKey(
+        "courses.Activity", on_delete=models.SET_NULL, null=True, blank=True, related_name="quizzes", editable=False
+    )
+    title = models.CharField(_("title"), max_length=255)
+    titles = models.JSONField(_("title in each language"), default=dict, blank=True)  # {language: title}
+    intro = models.TextField(_("instructions"), blank=True)
+    opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    time_limit_minutes = models.PositiveIntegerField(
+        _("time limit (minutes)"), null=True, blank=True, help_text=_("Leave empty: no time limit.")
+    )
+    attempts_allowed = models.PositiveIntegerField(_("attempts allowed"), default=0, help_text=_("0 means no limit."))
+    grading_method = models.CharField(
+        _("grading method"), max_length=10, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
+    )
+    pass_grade = models.DecimalField(
+        _("pass grade (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    question_order = models.CharField(_("question order"), max_length=10, choices=Order.choices, default=Order.FIXED)
+    shuffle_answers = models.BooleanField(_("shuffle the choices within questions"), default=True)
+    questions_per_page = models.PositiveIntegerField(
+        _("questions per page"), default=1, help_text=_("0 puts every question on one page.")
+    )
+    review_marks = models.CharField(
+        _("show marks"), max_length=15, choices=ReviewWhen.choices, default=ReviewWhen.AFTER_SUBMIT
+    )
+    review_answers = models.CharField(
+        _("show the right answers"), max_length=15, choices=ReviewWhen.choices, default=ReviewWhen.AFTER_CLOSE
+    )
+    review_feedback = models.CharField(
+        _("show feedback"), max_length=15, choices=ReviewWhen.choices, default=ReviewWhen.AFTER_SUBMIT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+        ordering = ["course_id", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=F("opens_at")),
+                name="quizzes_quiz_closes_after_opening",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def localized_title(self) -> str:
+        """The title in the active language, else the source title (never another translation)."""
+        return self.titles.get(get_language() or "") or self.title
+
+    def is_closed(self, now=None) -> bool:
+        return self.closes_at is not None and (now or timezone.now()) >= self.closes_at
+
+
+class QuizSlot(models.Model):
+    """A place in a quiz: a fixed question (its current version is taken when an attempt starts) or a question
+    drawn at random from a category for each attempt."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="slots")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, null=True, blank=True, related_name="slots", verbose_name=_("question")
+    )
+    random_category = models.ForeignKey(
+        QuestionCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("random question from"),
+    )
+    include_subcategories = models.BooleanField(_("include subcategories"), default=False)
+    mark = models.DecimalField(
+        _("mark"), max_digits=8, decimal_places=2, default=Decimal(1), validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        ordering = ["quiz_id", "position", "pk"]
+        verbose_name = _("quiz question")
+        verbose_name_plural = _("quiz questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(question__isnull=False, random_category__isnull=True)
+                | Q(question__isnull=True, random_category__isnull=False),
+                name="quizzes_slot_question_or_random",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.question or self.random_category)
+
+
+class Attempt(models.Model):
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        FINISHED = "finished", _("Finished")
+
+    class Closed(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        TIME_UP = "time_up", _("Time ran out")
+        QUIZ_CLOSED = "quiz_closed", _("The quiz closed")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
+    number = models.PositiveIntegerField()
+    state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    closed_by = models.CharField(max_length=12, choices=Closed.choices, blank=True)
+    language = models.CharField(max_length=10, default="en")
+    pages = models.PositiveIntegerField(default=1)
+    current_page = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    max_marks = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal(0))
+    marks = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    # Percent; None while essays wait for a trainer.
+    grade = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    needs_grading = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["quiz_id", "user_id", "number"]
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
+        constraints = [
+            # Two starts at once both compute the same next number: one of them fails here.
+            models.UniqueConstraint(fields=["quiz", "user", "number"], name="quizzes_attempt_unique_number"),
+            models.UniqueConstraint(
+                fields=["quiz", "user"], condition=Q(state="in_progress"), name="quizzes_attempt_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="in_progress") | Q(finished_at__isnull=False), name="quizzes_attempt_finished_time"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "deadline"], name="quizzes_attempt_open_deadline"),
+            models.Index(fields=["quiz", "state"], name="quizzes_attempt_quiz_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} #{self.number} ({self.user_id})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.IN_PROGRESS
+
+
+class QuestionAttempt(models.Model):
+    """One question of an attempt: the frozen version it uses, the learner's saved response and its mark."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField()
+    page = models.PositiveIntegerField(default=0)
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="question_attempts")
+    max_mark = models.DecimalField(max_digits=8, decimal_places=2)
+    # How the choices are shown in this attempt: indexes into the version's answers, items or pairs.
+    choice_order = models.JSONField(default=list, blank=True)
+    response = models.JSONField(null=True, blank=True)
+    # Raised by every save: a form rendered before the last save (back button, second tab) carries an older
+    # number and is refused for this question.
+    sequence = models.PositiveIntegerField(default=0)
+    fraction = models.DecimalField(max_digits=12, decimal_places=7, null=True, blank=True)
+    mark = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    needs_grading = models.BooleanField(default=False)
+    comment = models.TextField(_("feedback"), blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
+    regraded_from = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="quizzes_question_attempt_unique_position")
+        ]
+        indexes = [models.Index(fields=["needs_grading"], name="quizzes_qa_needs_grading")]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}:{self.position}"
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.version.data
+
+
+class QuizGrade(models.Model):
+    """A learner's grade for a quiz by its grading method, kept up to date by the services for the gradebook."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="grades")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_grades")
+    grade = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["quiz", "user"], name="quizzes_grade_unique_user")]
+
+    def __str__(self) -> str:
+        return f"{self.quiz_id}:{self.user_id} {self.grade}"

@@ -13,14 +13,23 @@ PHYSICAL = re.compile(
 
 
 def _stylesheets():
-    return sorted(path for path in STATIC.glob("*/static/**/*.css") if ".venv" not in path.parts)
+    # Every app's static folder, also apps nested in a package (lms/quizzes/static).
+    return sorted(
+        path
+        for path in STATIC.glob("**/static/**/*.css")
+        if not {".venv", "var", "media", "node_modules"} & set(path.relative_to(STATIC).parts)
+    )
 
 
 def test_there_are_stylesheets_to_check():
     assert _stylesheets()
 
 
-@pytest.mark.parametrize("path", _stylesheets(), ids=lambda path: path.name)
+def test_app_stylesheets_inside_packages_are_checked_too():
+    assert any(path.relative_to(STATIC).parts[:2] == ("lms", "quizzes") for path in _stylesheets())
+
+
+@pytest.mark.parametrize("path", _stylesheets(), ids=lambda path: str(path.relative_to(STATIC)))
 def test_stylesheet_uses_logical_properties_only(path):
     css = re.sub(r"/\*.*?\*/", "", path.read_text(), flags=re.S)
     css = re.sub(r"@media[^{]*\{", "{", css)  # media queries may name width

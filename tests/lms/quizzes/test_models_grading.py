@@ -154,7 +154,9 @@ class TestModels:
         assert version.grade(response) == expected
 
     def test_text_in_each_language_falls_back_to_the_source(self):
-        question = make_question("essay", text="Describe your class.", texts={"ru": "Опишите ваш класс."})
+        question = make_question(
+            "essay", text="Describe your class.", texts={"ru": {"text": "Опишите ваш класс.", "general_feedback": ""}}
+        )
         assert question.text_for("ru") == "Опишите ваш класс."
         assert question.text_for("ar") == "Describe your class."
 

@@ -9,19 +9,28 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.sanitize import sanitize_html
 
-from . import formats
-from .formats import Category, FormatError, QuestionKind, TextFormat
-from .formats.model import category_path_from_moodle, default_question_name
-from .models import QUESTION_CLASSES, Question, QuestionCategory, QuestionVersion
-from .selectors import category_subtree, question_list_for_categories
+from .. import formats
+from ..formats import Category, FormatError, QuestionKind, TextFormat
+from ..formats.model import category_path_from_moodle, default_question_name
+from ..models import QUESTION_CLASSES, Question, QuestionCategory, QuestionVersion
+from ..selectors.bank import (
+    TEXT_KEYS,
+    category_subtree,
+    question_can_edit,
+    question_list_for_categories,
+    question_translatable_texts,
+    user_can_use_bank,
+)
 
 UNKNOWN_KIND = _("Unknown question type %(kind)s.")
 INVALID_QUESTION = _("Question %(name)s cannot be saved: %(errors)s")
@@ -386,3 +395,129 @@ def bank_import_file(
         if dry_run:
             transaction.set_rollback(True)
     return category, report
+
+
+# The trainers' pages: the same services, with the permission checks -------------------------------------------
+
+NO_BANK_ACCESS = _("Only trainers can use the question bank.")
+NO_QUESTION_ACCESS = _("Only the question's owner can change it.")
+CATEGORY_NAME_REQUIRED = _("Give the category a name.")
+CATEGORY_EXISTS = _("There is already a category with this name here.")
+UNKNOWN_LANGUAGE = _("Translations into %(language)s cannot be stored for this question.")
+TEXTS_CHANGED = _("The question has changed since you opened it. Check the texts below and save them again.")
+TEXTS_MISMATCH = _("The translations do not match the question's texts. Open the question again.")
+
+# What an export is sent as: its file name's ending and its content type.
+EXPORT_FILES = {
+    "gift": (".txt", "text/plain; charset=utf-8"),
+    "moodlexml": (".xml", "application/xml; charset=utf-8"),
+}
+
+
+def _require_bank_user(user: Any) -> None:
+    if not user_can_use_bank(user):
+        raise PermissionDenied(gettext(NO_BANK_ACCESS))
+
+
+def category_create(*, user: Any, name: str, parent: QuestionCategory | None = None) -> QuestionCategory:
+    """A new category at the top or below ``parent``, owned by ``user``. Raises ``ValidationError`` (on
+    ``name``) for an empty name or one that its parent already has; the unique constraints decide when two
+    trainers create the same category at once."""
+    _require_bank_user(user)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": gettext(CATEGORY_NAME_REQUIRED)})
+    category = QuestionCategory(parent=parent, name=name, owner=user)
+    category.full_clean(exclude=["parent", "owner"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            category.save()
+    except IntegrityError as error:
+        raise ValidationError({"name": gettext(CATEGORY_EXISTS)}) from error
+    return category
+
+
+def bank_import_upload(
+    data: bytes, *, user: Any, format: str, category_path: str | Sequence[str], dry_run: bool = False
+) -> tuple[QuestionCategory, ImportReport]:
+    """``bank_import_file`` for a trainer, who owns what is imported. Raises ``PermissionDenied``,
+    ``QuestionError`` or ``FormatError`` (nothing is written then)."""
+    _require_bank_user(user)
+    if format not in IMPORT_FORMATS:
+        raise QuestionError(gettext(UNKNOWN_FORMAT) % {"format": format})
+    return bank_import_file(data, format=format, category_path=category_path, owner=user, dry_run=dry_run)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content: bytes
+    filename: str
+    content_type: str
+
+
+def bank_export_file(category: QuestionCategory, *, user: Any, format: str) -> ExportFile:
+    """``bank_export`` for a trainer, as a UTF-8 file to download. Raises ``PermissionDenied``,
+    ``QuestionError`` for an unknown format and ``ExportError`` for a question the format cannot carry."""
+    _require_bank_user(user)
+    if format not in EXPORT_FORMATS:
+        raise QuestionError(gettext(UNKNOWN_FORMAT) % {"format": format})
+    exported = bank_export(category, format)
+    content = exported.encode("utf-8") if isinstance(exported, str) else exported
+    ending, content_type = EXPORT_FILES[format]
+    name = slugify(category.name, allow_unicode=True)[:60] or "questions"
+    filename = f"{name}-{timezone.now():%Y%m%d}{ending}"
+    return ExportFile(content=content, filename=filename, content_type=content_type)
+
+
+@transaction.atomic
+def question_texts_set(
+    question: Question, *, user: Any, language: str, values: dict[str, Any], version: int | None = None
+) -> Question:
+    """Store the translation of ``question``'s texts into ``language`` and make a new version.
+
+    ``values`` has the shape of ``Question.texts[language]`` (see ``question_translatable_texts``): lists go
+    index for index with the source lists, "" means "not translated" and a missing key counts as all "".
+    HTML is sanitised as the source text it translates is. Who may: see ``question_can_edit``. With
+    ``version``, the translation is refused (``QuestionError``) if the question has changed since then.
+    """
+    locked = type(question).objects.select_for_update().get(pk=question.pk)
+    if not question_can_edit(user, locked):
+        raise PermissionDenied(gettext(NO_QUESTION_ACCESS))
+    languages = {code for code, _name in settings.LANGUAGES}
+    if language not in languages or language == locked.source_language:
+        raise QuestionError(gettext(UNKNOWN_LANGUAGE) % {"language": language})
+    if version is not None and version != locked.version:
+        raise QuestionError(gettext(TEXTS_CHANGED))
+    sources = question_translatable_texts(locked)
+    entry: dict[str, Any] = {}
+    for source in sources:
+        if source.index is None:
+            entry[source.key] = ""
+        else:
+            entry.setdefault(source.key, []).append("")
+    for key, value in values.items():
+        expected = entry.get(key)
+        if expected is None or key not in TEXT_KEYS:
+            raise QuestionError(gettext(TEXTS_MISMATCH))
+        if isinstance(expected, str) and not isinstance(value, str):
+            raise QuestionError(gettext(TEXTS_MISMATCH))
+        if isinstance(expected, list) and (
+            not isinstance(value, list | tuple)
+            or len(value) != len(expected)
+            or not all(isinstance(item, str) for item in value)
+        ):
+            raise QuestionError(gettext(TEXTS_MISMATCH))
+    for source in sources:
+        value = values.get(source.key)
+        if value is None:
+            continue
+        text = (value if source.index is None else value[source.index]).strip()
+        text = _clean(text, source.text_format) if text else ""
+        if source.index is None:
+            entry[source.key] = text
+        else:
+            entry[source.key][source.index] = text
+    texts = {key: value for key, value in locked.texts.items() if key != language}
+    if any(value if isinstance(value, str) else any(value) for value in entry.values()):
+        texts[language] = entry  # a translation with nothing in it is no translation
+    return question_update(locked, user=user, texts=texts)

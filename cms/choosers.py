@@ -1,0 +1,43 @@
+"""Admin choosers for lms records used in page content: the lesson's quiz block chooses a quiz of a course
+the editor teaches (every quiz for a superuser)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
+from wagtail.admin.viewsets.chooser import ChooserViewSet
+
+from lms.courses.selectors import courses_managed_by
+from lms.quizzes.models import Quiz
+
+
+class _OwnQuizzes:
+    def get_object_list(self):
+        return (
+            Quiz.objects.filter(course__in=courses_managed_by(self.request.user))
+            .select_related("course")
+            .order_by("course__title", "title")
+        )
+
+
+class QuizChooseView(_OwnQuizzes, ChooseView):
+    pass
+
+
+class QuizChooseResultsView(_OwnQuizzes, ChooseResultsView):
+    pass
+
+
+class QuizChooserViewSet(ChooserViewSet):
+    model = Quiz
+    icon = "form"
+    choose_one_text = _("Choose a quiz")
+    choose_another_text = _("Choose another quiz")
+    choose_view_class = QuizChooseView
+    choose_results_view_class = QuizChooseResultsView
+    # Quizzes are created with their settings and questions in the trainers' quiz pages, not in this modal.
+    creation_form_class = None
+    form_fields = None
+
+
+quiz_chooser_viewset = QuizChooserViewSet("quiz_chooser")

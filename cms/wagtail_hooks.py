@@ -1,0 +1,8 @@
+from wagtail import hooks
+
+from .choosers import quiz_chooser_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_quiz_chooser():
+    return quiz_chooser_viewset
