@@ -26,6 +26,7 @@ from lms.courses.models import Course
 from .models import Quiz, QuizSlot
 from .selectors.bank import CategoryNode
 from .services.grades import MARK_RANGE
+from .services.quizzes import QUIZ_SETTINGS
 
 INDENT = "\u2003"  # an em space per level of the category tree: options cannot hold markup
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
@@ -74,22 +75,7 @@ class QuizSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Quiz
-        fields = (
-            "title",
-            "intro",
-            "opens_at",
-            "closes_at",
-            "time_limit_minutes",
-            "attempts_allowed",
-            "grading_method",
-            "pass_grade",
-            "question_order",
-            "shuffle_answers",
-            "questions_per_page",
-            "review_marks",
-            "review_answers",
-            "review_feedback",
-        )
+        fields = tuple(name for name in QUIZ_SETTINGS if name != "titles")  # titles: one field per language
         labels = {"title": gettext_lazy("Title")}
         help_texts = {
             "title": gettext_lazy("Shown in every language that has no title of its own below."),
