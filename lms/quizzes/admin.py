@@ -11,7 +11,18 @@ class QuestionCategoryAdmin(admin.ModelAdmin):
     raw_id_fields = ["parent", "owner"]
 
 
-class QuestionChildAdmin(PolymorphicChildModelAdmin):
+class ReadOnlyQuestionsMixin:
+    """Questions are written and changed in the question bank pages, whose services make a new version for
+    every change; saving here would change past attempts' grading silently. The admin only shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class QuestionChildAdmin(ReadOnlyQuestionsMixin, PolymorphicChildModelAdmin):
     base_model = Question
     raw_id_fields = ["category", "owner"]
     readonly_fields = ["version", "created_at", "updated_at"]
@@ -22,7 +33,7 @@ for _model in QUESTION_CLASSES.values():
 
 
 @admin.register(Question)
-class QuestionAdmin(PolymorphicParentModelAdmin):
+class QuestionAdmin(ReadOnlyQuestionsMixin, PolymorphicParentModelAdmin):
     base_model = Question
     child_models = tuple(QUESTION_CLASSES.values())
     list_display = ["name", "polymorphic_ctype", "category", "owner", "version", "updated_at"]

@@ -1,7 +1,9 @@
-"""Forms of the trainers' question bank: a new category, a file to import, the translations of a question."""
+"""Forms of the trainers' question bank: a new category, a file to import, a question written in GIFT, the
+translations of a question."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Any
@@ -14,8 +16,10 @@ from django.utils.translation import gettext as _
 from .formats.model import category_path_from_moodle
 from .models import Question
 from .selectors.bank import CategoryNode, TranslatableText
+from .services.bank import QuestionError, question_tags_clean
 
 MAX_IMPORT_SIZE = 5 * 1024 * 1024  # bytes
+MAX_GIFT_LENGTH = 50_000  # characters: one question, however long its texts
 # The file names each format may have: what Moodle writes and what people save from an editor.
 IMPORT_EXTENSIONS = {"gift": (".txt", ".gift"), "aiken": (".txt",), "moodlexml": (".xml",)}
 FORMAT_CHOICES = [
@@ -131,6 +135,55 @@ class ImportForm(forms.Form):
         category_id = self.cleaned_data.get("category")
         base = self.paths[category_id] if category_id is not None else ()
         return (*base, *self.cleaned_data.get("category_path", ()))
+
+
+class QuestionGiftForm(forms.Form):
+    """One question written in GIFT, its tags and, when it is changed, the version it started from. The text is
+    kept exactly as typed (no trimming), so that the line numbers of its errors are those of the field."""
+
+    text = forms.CharField(
+        label=gettext_lazy("Question in GIFT format"),
+        max_length=MAX_GIFT_LENGTH,
+        strip=False,
+        help_text=gettext_lazy(
+            "One question, written as in a GIFT file. The examples under “How to write a question in GIFT” show "
+            "each type."
+        ),
+        widget=forms.Textarea(attrs={"rows": 14, "dir": "auto", "class": "gift-text"}),
+    )
+    tags = forms.CharField(
+        label=gettext_lazy("Tags"),
+        required=False,
+        max_length=1000,
+        help_text=gettext_lazy("Optional. Separate them with commas, for example: fractions, week 1."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["version"]
+        self.fields["tags"].widget.attrs["dir"] = "auto"
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if not text.strip():
+            raise forms.ValidationError(self.fields["text"].error_messages["required"], code="required")
+        return text
+
+    def clean_tags(self):
+        try:
+            # A comma, or the Arabic comma an Arabic keyboard types.
+            return question_tags_clean(re.split(r"[,،]", self.cleaned_data["tags"]))
+        except QuestionError as error:
+            raise forms.ValidationError(str(error), code="tag") from error
+
+    def version_set(self, version: int) -> None:
+        """Let the next save replace ``version``: after a refusal because the question had changed, the form
+        is shown again with what was typed, and saving it again is a choice made knowing that."""
+        data = self.data.copy()
+        data["version"] = str(version)
+        self.data = data
 
 
 class TextsForm(forms.Form):

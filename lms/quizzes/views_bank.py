@@ -1,5 +1,5 @@
-"""The trainers' question bank: the category tree, a category's questions, import with a preview, export, and
-the translations of a question.
+"""The trainers' question bank: the category tree, a category's questions, a question written or changed in
+GIFT, import with a preview, export, and the translations of a question.
 
 An import goes upload → preview → confirm, as bulk enrollment does (``lms/courses/views_bulk.py``, decision
 0004): nothing is written before the confirmation. The upload is checked by a dry run of the import; the
@@ -41,7 +41,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .formats import ExportError, FormatError
 from .formats import Question as FileQuestion
 from .formats.model import default_question_name
-from .forms_bank import CategoryForm, ImportForm, TextsForm
+from .forms_bank import CategoryForm, ImportForm, QuestionGiftForm, TextsForm
 from .models import QUESTION_CLASSES, Question, QuestionCategory
 from .selectors.bank import (
     CategoryNode,
@@ -51,14 +51,18 @@ from .selectors.bank import (
     question_get,
     question_list_for_category,
     question_translatable_texts,
+    quiz_list_with_attempts_of,
     user_can_use_bank,
 )
 from .services.bank import (
+    QuestionChangedError,
     QuestionError,
     bank_export_file,
     bank_import_upload,
     bank_parse,
     category_create,
+    question_gift,
+    question_save_from_gift,
     question_texts_set,
 )
 
@@ -79,6 +83,13 @@ def _category_or_404(category_id: int) -> QuestionCategory:
     try:
         return category_get(category_id)
     except QuestionCategory.DoesNotExist:
+        raise Http404 from None
+
+
+def _question_or_404(question_id: int) -> Question:
+    try:
+        return question_get(question_id)
+    except Question.DoesNotExist:
         raise Http404 from None
 
 
@@ -129,11 +140,12 @@ def _nested(tree: list[CategoryNode]) -> list[dict[str, Any]]:
 @login_required
 @require_GET
 def bank_category(request: HttpRequest, category_id: int) -> HttpResponse:
-    """The questions of one category, 50 a page, with a search in their names and texts."""
+    """The questions of one category, 50 a page, with a search in their names and texts and a filter by tag."""
     _require_bank_user(request)
     category = _category_or_404(category_id)
     search = request.GET.get("q", "").strip()[:200]
-    page_obj = Paginator(question_list_for_category(category, search=search), PAGE_SIZE).get_page(
+    tag = request.GET.get("tag", "").strip()[:200]
+    page_obj = Paginator(question_list_for_category(category, search=search, tag=tag), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     rows = [
@@ -154,7 +166,8 @@ def bank_category(request: HttpRequest, category_id: int) -> HttpResponse:
             "page_obj": page_obj,
             "rows": rows,
             "search": search,
-            "query_string": urlencode({"q": search}) if search else "",
+            "tag": tag,
+            "query_string": urlencode({name: value for name, value in (("q", search), ("tag", tag)) if value}),
             "languages": settings.LANGUAGES,
         },
     )
@@ -173,6 +186,123 @@ def _ancestors(category: QuestionCategory) -> list[QuestionCategory]:
         ancestors.append(node)
         node = node.parent
     return ancestors[::-1]
+
+
+# Writing and changing a question in GIFT ------------------------------------------------------------------------
+
+
+def _gift_errors(form: QuestionGiftForm, error: FormatError | QuestionError) -> None:
+    """A problem with the text, next to the text field: each error of a ``FormatError`` with its line."""
+    form.add_error("text", error.messages if isinstance(error, FormatError) else str(error))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_new(request: HttpRequest, category_id: int) -> HttpResponse:
+    """A new question in this category, written in GIFT."""
+    _require_bank_user(request)
+    category = _category_or_404(category_id)
+    if request.method == "POST":
+        form = QuestionGiftForm(request.POST)
+        if form.is_valid():
+            try:
+                question = question_save_from_gift(
+                    category=category, user=request.user, text=form.cleaned_data["text"], tags=form.cleaned_data["tags"]
+                )
+            except (FormatError, QuestionError) as error:
+                _gift_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The question “%(name)s” has been added to “%(category)s”.")
+                    % {"name": question.name, "category": category.name},
+                )
+                return redirect("quizzes:bank-category", category_id=category.pk)
+    else:
+        form = QuestionGiftForm()
+    return render(
+        request,
+        "quizzes/bank/question_form.html",
+        {"form": form, "category": category, "ancestors": _ancestors(category), "question": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
+    """Change a question through its GIFT text. Saving makes a new version; attempts keep the one they used,
+    and the quizzes whose attempts used this question are listed with their attempts page, where a trainer
+    regrades. A question GIFT cannot carry (ordering) gets a page that says so instead of the form."""
+    _require_bank_user(request)
+    question = _question_or_404(question_id)
+    if not question_can_edit(request.user, question):
+        raise PermissionDenied
+    category = _category_or_404(question.category_id)  # with its ancestors, for the trail
+    context: dict[str, Any] = {
+        "question": question,
+        "kind": _kind_label(question.kind),
+        "category": category,
+        "ancestors": _ancestors(category),
+        "quizzes": quiz_list_with_attempts_of(question, user=request.user),
+        "languages": [(code, name) for code, name in settings.LANGUAGES if code != question.source_language],
+    }
+    try:
+        current_text = question_gift(question)
+    except QuestionError as error:
+        return render(request, "quizzes/bank/question_ordering.html", {**context, "reason": str(error)})
+    if request.method == "POST":
+        form = QuestionGiftForm(request.POST, editing=True)
+        if form.is_valid():
+            try:
+                saved = question_save_from_gift(
+                    category=category,
+                    user=request.user,
+                    text=form.cleaned_data["text"],
+                    tags=form.cleaned_data["tags"],
+                    question=question,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except QuestionChangedError as error:
+                form.add_error(None, str(error))
+                form.version_set(error.question.version)
+                context["question"] = error.question
+                with contextlib.suppress(QuestionError):  # changed elsewhere into something GIFT cannot say
+                    context["current_text"] = question_gift(error.question)
+            except (FormatError, QuestionError) as error:
+                _gift_errors(form, error)
+            else:
+                if saved.version == question.version:
+                    messages.info(
+                        request,
+                        _("Nothing has changed: the question stays at version %(version)s.")
+                        % {"version": saved.version},
+                    )
+                elif context["quizzes"]:
+                    messages.success(
+                        request,
+                        _(
+                            "“%(name)s” has been saved as version %(version)s. Attempts already made keep the "
+                            "version they used. To mark them again with this version, choose “Regrade all "
+                            "attempts” on the attempts page of each quiz listed under “Past attempts”."
+                        )
+                        % {"name": saved.name, "version": saved.version},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "“%(name)s” has been saved as version %(version)s. Attempts already made keep the "
+                            "version they used (none in your courses has used this question so far)."
+                        )
+                        % {"name": saved.name, "version": saved.version},
+                    )
+                return redirect("quizzes:question-edit", question_id=saved.pk)
+    else:
+        form = QuestionGiftForm(
+            editing=True,
+            initial={"text": current_text, "tags": ", ".join(question.tags), "version": question.version},
+        )
+    return render(request, "quizzes/bank/question_form.html", {**context, "form": form})
 
 
 # Export ---------------------------------------------------------------------------------------------------------
@@ -424,6 +554,10 @@ def question_texts(request: HttpRequest, question_id: int, language: str) -> Htt
             )
         except QuestionError as error:
             form.add_error(None, str(error))
+            # Saving again is a choice made knowing of the newer version: let it replace that one.
+            question.refresh_from_db()
+            form.data = form.data.copy()
+            form.data["version"] = str(question.version)
         else:
             messages.success(
                 request,
@@ -450,6 +584,8 @@ urlpatterns = [
     path("learning/bank/", bank_list, name="bank-list"),
     path("learning/bank/categories/<int:category_id>/", bank_category, name="bank-category"),
     path("learning/bank/categories/<int:category_id>/export/", bank_export, name="bank-export"),
+    path("learning/bank/categories/<int:category_id>/new/", question_new, name="question-create"),
+    path("learning/bank/questions/<int:question_id>/edit/", question_edit, name="question-edit"),
     path("learning/bank/import/", bank_import, name="bank-import"),
     path("learning/bank/import/<slug:token>/", bank_import_preview, name="bank-import-preview"),
     path("learning/bank/import/<slug:token>/confirm/", bank_import_confirm, name="bank-import-confirm"),

@@ -127,3 +127,28 @@ def test_django_admin_grants_a_ministry_role_with_a_country(client, superuser):
     assert grant.country == egypt
     assert grant.granted_by == superuser
     assert official.groups.filter(name="Ministry officials").exists()
+
+
+@pytest.mark.django_db
+def test_quiz_records_can_be_read_in_the_django_admin_but_questions_are_not_changed_there(client, superuser):
+    """Questions change only through the bank's services (every change a new version); attempts and grades
+    only through the quiz services."""
+    from tests.factories.quizzes import make_question
+
+    question = make_question("multichoice")
+    client.force_login(superuser)
+    for address in (
+        "/django-admin/quizzes/question/",
+        "/django-admin/quizzes/quiz/",
+        "/django-admin/quizzes/attempt/",
+        "/django-admin/quizzes/quizgrade/",
+        "/django-admin/quizzes/questionversion/",
+    ):
+        assert client.get(address).status_code == 200, address
+    change = client.get(f"/django-admin/quizzes/multiplechoicequestion/{question.pk}/change/")
+    assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
+    response = client.post(f"/django-admin/quizzes/multiplechoicequestion/{question.pk}/change/", {"name": "Changed"})
+    assert response.status_code == 403
+    question.refresh_from_db()
+    assert question.name != "Changed" and question.version == 1
+    assert client.get("/django-admin/quizzes/question/add/").status_code == 403

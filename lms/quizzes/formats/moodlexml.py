@@ -9,6 +9,7 @@ have (calculated, cloze, drag and drop...) are errors, as they are in a Moodle w
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from decimal import Decimal, DecimalException
@@ -18,10 +19,11 @@ from xml.etree.ElementTree import Element, TreeBuilder
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from defusedxml.ElementTree import ParseError as XMLParseError
+from django.utils.html import strip_tags
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .errors import ExportError, FormatError
+from .errors import FormatError
 from .model import (
     Answer,
     Category,
@@ -48,8 +50,6 @@ UNSUPPORTED = _('Question type "%(type)s" is not supported')
 INVALID_GRADE = _('Invalid grade %(grades)s in question "%(question)s": Moodle accepts only its list of grades')
 NOT_A_NUMBER = _('"%(value)s" in question "%(question)s" should be a number')
 MIN_ANSWERS = _('The question "%(question)s" does not have enough answers for its type')
-CANNOT_WRITE = _('The question "%(question)s" cannot be written in Moodle XML: %(reason)s')
-REASON_ORDERING = _("ordering questions are not exported yet")
 
 _FORMATS_IN = {
     "moodle_auto_format": TextFormat.MOODLE,
@@ -74,6 +74,7 @@ _TYPES = {
     "match": QuestionKind.MATCHING,
     "essay": QuestionKind.ESSAY,
     "description": QuestionKind.DESCRIPTION,
+    "ordering": QuestionKind.ORDERING,  # Moodle's qtype_ordering
 }
 
 
@@ -298,6 +299,19 @@ def _read_question(element: Element, kind: QuestionKind, name: str) -> Question:
             Unit(_text(unit, "unit_name"), _decimal(_text(unit, "multiplier") or "1", name))
             for unit in element.findall("units/unit")
         ]
+    elif kind == QuestionKind.ORDERING:
+        # qtype_ordering stores each item's place in the right order as its answer's "fraction" (1, 2, 3...,
+        # written as percentages); items are plain text here, so markup is dropped.
+        items = []
+        for index, answer in enumerate(element.findall("answer")):
+            item_text, item_format = _formatted(answer, text_format)
+            if item_format in (TextFormat.HTML, TextFormat.MOODLE):
+                item_text = html.unescape(strip_tags(item_text)).strip()
+            if item_text:
+                items.append((_decimal(answer.get("fraction", "0"), name), index, item_text))
+        if len(items) < 2:
+            raise _QuestionError(gettext(MIN_ANSWERS) % {"question": name})
+        question.answers = [Answer(item_text, Decimal(0), TextFormat.PLAIN) for _f, _i, item_text in sorted(items)]
     elif kind == QuestionKind.MATCHING:
         question.shuffle = _flag(_optional_text(element, "shuffleanswers"), True)
         for subquestion in element.findall("subquestion"):
@@ -395,8 +409,6 @@ def _answer(answer: Answer, *, fraction: Decimal, text_format: TextFormat, extra
 
 def _question(question: Question) -> str:
     kind = question.kind
-    if kind == QuestionKind.ORDERING:
-        raise ExportError(gettext(CANNOT_WRITE) % {"question": question.name, "reason": gettext(REASON_ORDERING)})
     qtype = "matching" if kind == QuestionKind.MATCHING else kind.value
     out = [
         f'  <question type="{qtype}">\n',
@@ -443,6 +455,20 @@ def _question(question: Question) -> str:
                 )
             out.append("    </units>\n")
         out.append(f"    <showunits>{0 if question.units else 3}</showunits>\n")
+    elif kind == QuestionKind.ORDERING:
+        # As qtype_ordering writes it: every item to be placed, graded by its absolute position.
+        out += [
+            "    <layouttype>VERTICAL</layouttype>\n",
+            "    <selecttype>ALL</selecttype>\n",
+            "    <selectcount>0</selectcount>\n",
+            "    <gradingtype>ABSOLUTE_POSITION</gradingtype>\n",
+            "    <showgrading>SHOW</showgrading>\n",
+            "    <numberingstyle>none</numberingstyle>\n",
+        ]
+        out += [
+            _answer(item, fraction=Decimal(position), text_format=TextFormat.PLAIN)
+            for position, item in enumerate(question.answers, start=1)
+        ]
     elif kind == QuestionKind.MATCHING:
         out.append(f"    <shuffleanswers>{_bool(question.shuffle)}</shuffleanswers>\n")
         for pair in question.subquestions:

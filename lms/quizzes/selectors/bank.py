@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
-from ..models import Question, QuestionCategory, QuestionVersion
+from lms.courses.selectors import courses_managed_by
+
+from ..models import Question, QuestionCategory, QuestionVersion, Quiz
 
 
 def category_subtree(category: QuestionCategory) -> list[QuestionCategory]:
@@ -110,15 +114,39 @@ def category_get(category_id: int) -> QuestionCategory:
     return category
 
 
-def question_list_for_category(category: QuestionCategory, *, search: str = "") -> QuerySet[Question]:
+def question_list_for_category(category: QuestionCategory, *, search: str = "", tag: str = "") -> QuerySet[Question]:
     """The questions of ``category`` itself (not of its subcategories), as their own types, with their owner;
-    ``search`` looks in names and texts. Sliced by a paginator, a page costs one query for the base rows and
-    one per question type on it (see ``question_list_for_categories``)."""
+    ``search`` looks in names and texts, ``tag`` keeps the questions with that tag. Sliced by a paginator, a
+    page costs one query for the base rows and one per question type on it (see
+    ``question_list_for_categories``)."""
     questions = Question.objects.filter(category=category).select_related("owner").order_by("id")
     search = search.strip()
     if search:
         questions = questions.filter(Q(name__icontains=search) | Q(text__icontains=search))
+    tag = tag.strip()
+    if tag:
+        questions = questions.filter(_has_tag(tag))
     return questions
+
+
+def _has_tag(tag: str) -> Q:
+    """Questions whose list of tags holds ``tag``. PostgreSQL tests containment in the JSON array; SQLite
+    (development and the quick test run) cannot, so there the tag is looked for as the JSON string it is stored
+    as — ASCII-escaped, as Django's ``json.dumps`` writes it — which also ignores ASCII case."""
+    if connection.vendor == "postgresql":
+        return Q(tags__contains=[tag])
+    return Q(tags__icontains=json.dumps(tag))
+
+
+def quiz_list_with_attempts_of(question: Question, *, user: Any) -> list[Quiz]:
+    """The quizzes, of the courses ``user`` manages, with attempts that used a version of ``question``: the
+    attempts a regrade would mark again with its current version. One query."""
+    return list(
+        Quiz.objects.filter(course__in=courses_managed_by(user), attempts__questions__version__question_id=question.pk)
+        .select_related("course")
+        .distinct()
+        .order_by("course_id", "pk")
+    )
 
 
 @dataclass(frozen=True)

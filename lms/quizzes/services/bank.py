@@ -3,6 +3,7 @@ formats (through the pure ``formats`` package)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from core.sanitize import sanitize_html
 
 from .. import formats
 from ..formats import Category, FormatError, QuestionKind, TextFormat
+from ..formats.gift import REASON_ORDERING as GIFT_REASON_ORDERING
 from ..formats.model import category_path_from_moodle, default_question_name
 from ..models import QUESTION_CLASSES, Question, QuestionCategory, QuestionVersion
 from ..selectors.bank import (
@@ -521,3 +523,156 @@ def question_texts_set(
     if any(value if isinstance(value, str) else any(value) for value in entry.values()):
         texts[language] = entry  # a translation with nothing in it is no translation
     return question_update(locked, user=user, texts=texts)
+
+
+# Writing one question in GIFT ------------------------------------------------------------------------------------
+
+GIFT_NO_QUESTION = _("Write a question: this text holds none.")
+GIFT_ONE_QUESTION = _(
+    "Write one question only: another one starts here. Questions are separated by blank lines, so a blank "
+    "line inside a question splits it in two."
+)
+GIFT_NO_CATEGORY = _("Leave out the $CATEGORY line: the question goes into the category you are in.")
+GIFT_KIND_CHANGE = _(
+    "This text makes a %(new)s, but the question is a %(old)s. A question's type cannot be changed: write a new "
+    "question instead."
+)
+GIFT_CANNOT_EDIT = _("This question cannot be written in GIFT: %(reason)s")
+GIFT_WRONG_CATEGORY = _("A question is changed in its own category.")
+QUESTION_CHANGED = _(
+    "Someone has changed the question since you opened it: it is now at version %(version)s. Your text is kept "
+    "below. Compare it with the current version, then save again to replace that version with yours."
+)
+TAG_TOO_LONG = _("A tag can be at most %(limit)s characters long: “%(tag)s”.")
+TAG_CHARACTERS = _("A tag cannot contain the characters < > ` or \\: “%(tag)s”.")
+TAG_MAX_LENGTH = 50  # Moodle's TAG_MAX_LENGTH: longer tags would be cut when the bank goes back to Moodle
+_TAG_FORBIDDEN = re.compile(r"[<>`\\\x00-\x1f\x7f]")  # what a GIFT "[tag:...]" comment cannot carry back
+
+# What GIFT has no place for (see ``write_gift``): an edit written in GIFT keeps the question's own values.
+GIFT_LEAVES_OUT = frozenset({"kind", "default_mark", "penalty", "hints", "units", "case_sensitive", "shuffle"})
+
+
+class QuestionChangedError(QuestionError):
+    """The question has a newer version than the one the edit started from; ``question`` is the current one."""
+
+    def __init__(self, message: str, *, question: Question) -> None:
+        super().__init__(message)
+        self.question = question
+
+
+def question_tags_clean(tags: Iterable[str]) -> list[str]:
+    """``tags`` trimmed, without empty ones and repeats (the first spelling stays). Raises ``QuestionError``
+    for a tag that a GIFT or Moodle file could not carry back unchanged."""
+    cleaned: list[str] = []
+    seen: set[str] = set()
+    for raw in tags:
+        tag = " ".join(str(raw).split())
+        if not tag:
+            continue
+        if len(tag) > TAG_MAX_LENGTH:
+            raise QuestionError(gettext(TAG_TOO_LONG) % {"limit": TAG_MAX_LENGTH, "tag": tag})
+        if _TAG_FORBIDDEN.search(tag):
+            raise QuestionError(gettext(TAG_CHARACTERS) % {"tag": tag})
+        if tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            cleaned.append(tag)
+    return cleaned
+
+
+def question_gift(question: Question) -> str:
+    """``question`` as GIFT for the editor, without its tags (the editor has a field for them). Raises
+    ``QuestionError`` for a question GIFT cannot carry (an ordering question, for one)."""
+    item = question_to_format(question)
+    item.tags = []
+    try:
+        return formats.write_gift([item])
+    except formats.ExportError as error:
+        raise QuestionError(str(error)) from error
+
+
+def _kind_name(kind: str) -> str:
+    cls = QUESTION_CLASSES.get(str(kind))
+    return str(cls._meta.verbose_name) if cls else str(kind)
+
+
+def _gift_question(text: str) -> formats.Question:
+    """The one question ``text`` holds. Raises ``FormatError`` for anything else: errors of the text, a
+    $CATEGORY line, a second question, no question at all."""
+    items = formats.parse_gift(text)
+    questions = [item for item in items if isinstance(item, formats.Question)]
+    errors = [(item.line or 1, gettext(GIFT_NO_CATEGORY)) for item in items if isinstance(item, Category)]
+    errors += [(item.line or 1, gettext(GIFT_ONE_QUESTION)) for item in questions[1:]]
+    if not questions and not errors:
+        errors.append((1, gettext(GIFT_NO_QUESTION)))
+    if errors:
+        raise FormatError(errors, parsed=items)
+    return questions[0]
+
+
+def question_save_from_gift(
+    *,
+    category: QuestionCategory,
+    user: Any,
+    text: str,
+    tags: Sequence[str],
+    question: Question | None = None,
+    expected_version: int | None = None,
+) -> Question:
+    """Create a question in ``category`` owned by ``user``, or change ``question``, from one question written
+    in GIFT. Its HTML is sanitised as an import's is; the tags are ``tags`` and those the GIFT comments carry.
+
+    A change keeps what GIFT cannot say (mark, penalty, hints, units, case sensitivity, shuffling, a
+    description's general feedback) and the translations in ``texts``; it makes a new version if anything
+    learners see or grading uses has changed, and attempts keep the version they used. With
+    ``expected_version``, a question changed since then is refused (``QuestionChangedError``).
+
+    Raises ``FormatError`` (each problem with its line) for the text, ``QuestionError`` for the rest and
+    ``PermissionDenied`` for a user who may not (see ``question_can_edit``). Nothing is written on an error.
+    """
+    _require_bank_user(user)
+    if question is not None and not question_can_edit(user, question):
+        raise PermissionDenied(gettext(NO_QUESTION_ACCESS))
+    if question is not None and question.kind == QuestionKind.ORDERING:
+        raise QuestionError(gettext(GIFT_CANNOT_EDIT) % {"reason": gettext(GIFT_REASON_ORDERING)})
+    item = _gift_question(text)
+    fields = question_fields_from_format(item)
+    fields["tags"] = question_tags_clean([*tags, *item.tags])
+    try:
+        if question is None:
+            # Written in the trainer's language: the other languages are its translations.
+            fields.setdefault("source_language", translation.get_language() or settings.LANGUAGE_CODE)
+            return question_create(category=category, owner=user, **fields)
+        return _question_update_from_gift(
+            question, user=user, category=category, fields=fields, expected_version=expected_version
+        )
+    except ValidationError as error:
+        raise QuestionError(
+            gettext(INVALID_QUESTION) % {"name": fields["name"], "errors": _validation_message(error)}
+        ) from error
+
+
+@transaction.atomic
+def _question_update_from_gift(
+    question: Question,
+    *,
+    user: Any,
+    category: QuestionCategory,
+    fields: dict[str, Any],
+    expected_version: int | None,
+) -> Question:
+    locked = type(question).objects.select_for_update().get(pk=question.pk)
+    if not question_can_edit(user, locked):
+        raise PermissionDenied(gettext(NO_QUESTION_ACCESS))
+    if locked.category_id != category.pk:
+        raise QuestionError(gettext(GIFT_WRONG_CATEGORY))
+    if fields["kind"] != locked.kind:
+        raise QuestionError(
+            gettext(GIFT_KIND_CHANGE) % {"new": _kind_name(fields["kind"]), "old": _kind_name(locked.kind)}
+        )
+    if expected_version is not None and expected_version != locked.version:
+        raise QuestionChangedError(gettext(QUESTION_CHANGED) % {"version": locked.version}, question=locked)
+    leaves_out = set(GIFT_LEAVES_OUT)
+    if locked.kind == QuestionKind.DESCRIPTION:  # GIFT writes no general feedback for a description
+        leaves_out |= {"general_feedback", "general_feedback_format"}
+    changes = {name: value for name, value in fields.items() if name not in leaves_out}
+    return question_update(locked, user=user, **changes)

@@ -499,6 +499,14 @@ class TestTexts:
         assert "Опишите класс." in response.content.decode()  # what was typed stays
         question.refresh_from_db()
         assert question.texts == {}
+        assert 'name="version" value="2"' in response.content.decode()  # saving again replaces version 2
+
+        again = signed_in.post(
+            url("question-texts", question_id=question.pk, language="ru"), {"version": "2", "text": "Опишите школу."}
+        )
+        assert again.status_code == 302
+        question.refresh_from_db()
+        assert question.text_for("ru") == "Опишите школу." and question.version == 3
 
     def test_only_the_owner_a_superuser_or_anyone_once_the_owner_is_gone(self, client, trainer):
         question = make_question("essay", owner=trainer)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from lms.quizzes.formats.errors import ExportError, FormatError
+from lms.quizzes.formats.errors import FormatError
 from lms.quizzes.formats.model import (
     Answer,
     Category,
@@ -356,6 +356,41 @@ def test_the_export_is_moodles_layout():
     assert "<penalty>0.1</penalty>" in xml
 
 
-def test_ordering_cannot_be_exported_yet():
-    with pytest.raises(ExportError):
-        write_moodle_xml([Question(QuestionKind.ORDERING, "Order", "Put in order")])
+ORDERING_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="ordering">
+    <name><text>Lesson cycle</text></name>
+    <questiontext format="html"><text>Put the steps in order.</text></questiontext>
+    <generalfeedback format="html"><text></text></generalfeedback>
+    <defaultgrade>2</defaultgrade>
+    <layouttype>VERTICAL</layouttype>
+    <selecttype>ALL</selecttype>
+    <gradingtype>ABSOLUTE_POSITION</gradingtype>
+    <answer fraction="300" format="moodle_auto_format"><text>Assess</text></answer>
+    <answer fraction="100" format="html"><text><![CDATA[<p>Plan &amp; prepare</p>]]></text></answer>
+    <answer fraction="200" format="moodle_auto_format"><text>Teach</text></answer>
+  </question>
+</quiz>
+"""
+
+
+def test_ordering_questions_as_moodles_qtype_ordering_writes_them():
+    """qtype_ordering stores each item's place in the right order as its answer's fraction (1, 2, 3), which the
+    XML carries as a percentage; we read the items in that order, as plain text."""
+    (question,) = parse_moodle_xml(ORDERING_XML)
+    assert question.kind == QuestionKind.ORDERING and question.default_mark == 2
+    assert [answer.text for answer in question.answers] == ["Plan & prepare", "Teach", "Assess"]
+
+    xml = write_moodle_xml([question]).decode()
+    assert '<question type="ordering">' in xml and "<gradingtype>ABSOLUTE_POSITION</gradingtype>" in xml
+    assert '<answer fraction="100" format="plain_text">\n      <text>Plan &amp; prepare</text>' in xml
+    assert '<answer fraction="300" format="plain_text">\n      <text>Assess</text>' in xml
+    assert parse_moodle_xml(xml.encode()) == [question]
+
+
+def test_an_ordering_question_needs_two_items():
+    one = ORDERING_XML.replace(b'<answer fraction="300"', b'<answer fraction="0"').replace(b"Assess", b"")
+    one = one.replace(b"<text>Teach</text>", b"<text></text>")
+    with pytest.raises(FormatError) as caught:
+        parse_moodle_xml(one)
+    assert "Lesson cycle" in str(caught.value)

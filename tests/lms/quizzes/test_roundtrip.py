@@ -57,7 +57,7 @@ paths = st.lists(category_names, max_size=3).map(tuple)
 @st.composite
 def questions(draw, *, gift: bool) -> Question:
     """A question of any kind; with ``gift``, only what GIFT can carry (the rest keeps Moodle's defaults)."""
-    kind = draw(st.sampled_from([kind for kind in QuestionKind if kind != K.ORDERING]))
+    kind = draw(st.sampled_from([kind for kind in QuestionKind if not (gift and kind == K.ORDERING)]))
     text_format = draw(formats)
     question = Question(
         kind=kind,
@@ -107,6 +107,10 @@ def questions(draw, *, gift: bool) -> Question:
         for answer in question.answers:
             if answer.text == "*":
                 answer.tolerance = Decimal(0)
+    elif kind == K.ORDERING:  # Moodle XML only: items are plain text, trimmed
+        question.answers = [
+            Answer(draw(texts(min_size=1)), Decimal(0), TextFormat.PLAIN) for _ in range(draw(st.integers(2, 5)))
+        ]
     elif kind == K.MATCHING:
         pairs = st.builds(Subquestion, texts(exclude="->"), texts(), formats).filter(lambda p: p.text or p.answer)
         question.subquestions = draw(st.lists(pairs, min_size=2, max_size=5))
