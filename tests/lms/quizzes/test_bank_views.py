@@ -56,17 +56,6 @@ def draft_files() -> list[str]:
         return []
 
 
-@pytest.fixture
-def trainer():
-    return make_trainer(full_name="Layla Trainer")
-
-
-@pytest.fixture
-def signed_in(client, trainer):
-    client.force_login(trainer)
-    return client
-
-
 def upload(client, data: bytes, *, name: str = "bank.gift.txt", format: str = "gift", **fields):
     values = {"file": SimpleUploadedFile(name, data, content_type="text/plain"), "format": format, **fields}
     return client.post(url("bank-import"), values)

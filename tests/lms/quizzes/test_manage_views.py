@@ -50,12 +50,6 @@ def quiz(course, trainer) -> Quiz:
     return services.quiz_create(course=course, by=trainer, title="Week 1 check", questions_per_page=0)
 
 
-@pytest.fixture
-def signed_in(client, trainer):
-    client.force_login(trainer)
-    return client
-
-
 def learner(course: Course, **fields):
     user = UserFactory(**fields)
     course_services.enrollment_self_enroll(user=user, course=course)

@@ -51,17 +51,6 @@ def textarea_value(response) -> str:
 
 
 @pytest.fixture
-def trainer():
-    return make_trainer(full_name="Layla Trainer")
-
-
-@pytest.fixture
-def signed_in(client, trainer):
-    client.force_login(trainer)
-    return client
-
-
-@pytest.fixture
 def category(trainer):
     return QuestionCategoryFactory(name="Week 1", owner=trainer)
 
