@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("", include("lms.courses.urls")),
     path("", include("lms.quizzes.urls")),
+    path("", include("webinars.urls")),
     path("", include("cms.urls")),
     path("", include("core.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

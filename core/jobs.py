@@ -10,8 +10,8 @@ that already finished (at-least-once delivery).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from celery import Task, current_app
@@ -39,7 +39,14 @@ def job_enqueue(
     job = Job.objects.create(
         task_name=task_name, args=list(args), kwargs=kwargs or {}, owner_id=owner_id, label=label[:200]
     )
-    transaction.on_commit(partial(job_publish, job.pk), robust=True)
+    job_id = job.pk
+
+    def publish_job() -> None:
+        # A named function, not a functools.partial: Django logs a failing robust callback by its __qualname__,
+        # which a partial lacks, and would raise AttributeError after the commit instead of logging.
+        job_publish(job_id)
+
+    transaction.on_commit(publish_job, robust=True)
     return job
 
 
@@ -82,13 +89,18 @@ def _run_in_process(job_id) -> bool:
     return True
 
 
+_import_lock = threading.Lock()
+
+
 def _task(name: str) -> Task:
     """The registered task ``name``, importing every app's ``tasks`` module on first use (Celery only does
-    that by itself in a worker)."""
+    that by itself in a worker). Threads publishing at once take turns: two imports racing left some of them
+    with ``NotRegistered``."""
     try:
         return current_app.tasks[name]
     except NotRegistered:
-        current_app.loader.import_default_modules()
+        with _import_lock:
+            current_app.loader.import_default_modules()
         return current_app.tasks[name]
 
 

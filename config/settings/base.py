@@ -246,6 +246,7 @@ CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "core.relay_outbox", "schedule": 30.0},
     "purge-finished-jobs": {"task": "core.purge_finished_jobs", "schedule": crontab(hour=3, minute=17)},
     "close-overdue-attempts": {"task": "quizzes.close_overdue_attempts", "schedule": 60.0},
+    "event-reminders": {"task": "webinars.send_due_reminders", "schedule": 300.0},
 }
 # A quiz answer that arrives this long after the attempt's deadline is still accepted: it was sent in time
 # over a slow connection. Later ones are refused and the attempt is graded on what was saved.
@@ -315,3 +316,9 @@ MAKTABA_NAME = _("Maktaba")
 # The layers of ARCHITECTURE.md, top first; packages in one entry are siblings that never import each other.
 # `make lint` checks imports (import-linter) and foreign keys (`manage.py check_layers`) against it.
 MAKTABA_LAYERS = [["config"], ["demo"], ["cms"], ["lms"], ["webinars", "certificates"], ["accounts"], ["core"]]
+
+# Webinars: BigBlueButton's API (https://host/bigbluebutton/api/) and its shared secret; without them only
+# meeting links are offered. The join link shows this long before a session starts.
+BBB_URL = env("BBB_URL", "")
+BBB_SECRET = env("BBB_SECRET", "")
+WEBINAR_JOIN_OPENS_BEFORE = timedelta(minutes=int(env("WEBINAR_JOIN_OPENS_MINUTES", "15")))

@@ -162,3 +162,19 @@ def test_check_jobs_command_sees_a_job_through_a_real_worker(celery_worker):
     _point_celery_at(celery_worker)
     call_command("check_jobs", timeout=30)
     assert Job.objects.get(task_name="core.ping").status == Job.Status.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publish_that_fails_after_commit_is_logged_and_the_job_stays_for_the_relay(monkeypatch, caplog):
+    """The commit has happened: the caller must not see an exception for it (Django logs a failing robust
+    callback by its __qualname__, which a functools.partial lacks)."""
+    import core.jobs
+
+    def broken(job_id):
+        raise RuntimeError("the broker exploded")
+
+    monkeypatch.setattr(core.jobs, "job_publish", broken)
+    with transaction.atomic():
+        job = job_enqueue("core.ping")
+    assert Job.objects.get(pk=job.pk).status == Job.Status.PENDING
+    assert "the broker exploded" in caplog.text
