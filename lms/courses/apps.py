@@ -6,3 +6,11 @@ class CoursesConfig(AppConfig):
     name = "lms.courses"
     label = "courses"
     verbose_name = _("Courses")
+
+    def ready(self):
+        from webinars.signals import attendance_marked
+
+        from . import attendance
+
+        # Attendance at a live session completes the course activities that stand for it.
+        attendance_marked.connect(attendance.on_attendance_marked, dispatch_uid="courses-session-attendance")

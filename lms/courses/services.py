@@ -314,18 +314,23 @@ def activity_visit(*, enrollment: Enrollment, activity: Activity) -> None:
     enrollment.last_activity, enrollment.last_accessed_at = activity, now
 
 
-def activity_complete(*, enrollment: Enrollment, activity: Activity, by_quiz: bool = False) -> bool:
-    """Mark an activity done (the learner said so, or reached its end; a quiz, when she passes it). Returns
-    True if the course was completed by it."""
+def activity_complete(
+    *, enrollment: Enrollment, activity: Activity, by_quiz: bool = False, by_session: bool = False
+) -> bool:
+    """Mark an activity done (the learner said so, or reached its end; a quiz, when she passes it; a live
+    session, when a trainer or the meeting marks her present). Returns True if the course was completed by it."""
     if not enrollment.is_learning:
         raise EnrollmentError(_("You are not enrolled in this course."))
     if activity.course_id != enrollment.course_id:
         raise PermissionDenied
     if activity.kind == Activity.Kind.QUIZ and not by_quiz:
         raise EnrollmentError(_("Pass the quiz to complete this step."))
+    if activity.kind == Activity.Kind.SESSION and not by_session:
+        raise EnrollmentError(_("Attend the session to complete this step."))
     with transaction.atomic():
         ActivityProgress.objects.get_or_create(enrollment=enrollment, activity=activity)
-        activity_visit(enrollment=enrollment, activity=activity)
+        if not by_session:  # marked present by someone else: not where she is in the course
+            activity_visit(enrollment=enrollment, activity=activity)
         return enrollment_check_completion(enrollment)
 
 

@@ -17,10 +17,10 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.forms import LocalDateTimeField
 from lms.courses.models import Course
 
 from .models import Quiz, QuizSlot
@@ -29,35 +29,8 @@ from .services.grades import MARK_RANGE
 from .services.quizzes import QUIZ_SETTINGS
 
 INDENT = "\u2003"  # an em space per level of the category tree: options cannot hold markup
-LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
 MARKS_FORM_ID = "slot-marks"
 CLOSES_BEFORE_OPENS = gettext_lazy("The quiz must close after it opens. Choose a later closing time.")
-
-
-class LocalDateTimeField(forms.DateTimeField):
-    """A date and time typed in ``time_zone`` (the trainer's own), stored as an aware datetime."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT)
-
-    def __init__(self, *, time_zone: zoneinfo.ZoneInfo, **kwargs: Any) -> None:
-        self.time_zone = time_zone
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value: Any) -> Any:
-        with timezone.override(self.time_zone):
-            return super().prepare_value(value)
-
-    def to_python(self, value: Any) -> Any:
-        # A time that does not exist or comes twice in the zone (clock changes) is refused with a message.
-        with timezone.override(self.time_zone):
-            return super().to_python(value)
-
-
-def user_time_zone(user: Any) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 class QuizSettingsForm(forms.ModelForm):

@@ -36,6 +36,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exports import iter_csv
+from core.forms import user_time_zone
 from core.jobs import job_enqueue, job_get_for_owner
 from core.sanitize import sanitize_html
 from lms.courses import selectors as course_selectors
@@ -48,7 +49,6 @@ from .forms_manage import (
     QuizSettingsForm,
     RandomSlotsForm,
     SlotMarksForm,
-    user_time_zone,
 )
 from .models import Attempt, Question, QuestionAttempt, Quiz, QuizSlot
 from .selectors.bank import category_tree, question_list_for_category

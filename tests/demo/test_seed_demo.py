@@ -1,14 +1,22 @@
+from datetime import timedelta
+from itertools import pairwise
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from accounts.models import Role, RoleGrant, User
 from demo.builders.courses import COURSES
 from lms.courses.models import Activity, Enrollment
 from lms.quizzes.models import QUESTION_CLASSES, Question, Quiz
 from lms.quizzes.selectors.bank import question_translatable_texts
+from webinars.models import Event, Registration, Session
+from webinars.selectors.events import event_list
+from webinars.selectors.registrations import waitlist
+from webinars.timezones import local
 
 COUNTED = [
     "accounts.User",
@@ -25,6 +33,9 @@ COUNTED = [
     "quizzes.QuestionVersion",
     "quizzes.Quiz",
     "quizzes.QuizSlot",
+    "webinars.Event",
+    "webinars.Session",
+    "webinars.Registration",
 ]
 
 
@@ -99,3 +110,75 @@ def test_seed_demo_builds_a_translated_question_bank_and_a_quiz_in_each_course(c
     assert "ИКТ в классе: итоговый тест" in page
     with translation.override("ru"):
         assert reverse("quizzes:quiz-start", kwargs={"quiz_uuid": quiz.uuid}) in page
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_webinars_and_workshops_to_come_and_past(client):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    trainer = User.objects.get(email="trainer@example.org")
+    upcoming, past = list(event_list(when="upcoming")), list(event_list(when="past"))
+    assert 6 <= len(upcoming) + len(past) <= 8
+    assert Event.objects.exclude(status=Event.Status.PUBLISHED).count() == 0
+    assert all(event.created_by == trainer for event in upcoming + past)
+    assert {event.language for event in upcoming} == {event.language for event in past} == {"en", "ru", "ar"}
+    assert {event.kind for event in upcoming + past} == set(Event.Kind.values)
+    hybrid = Event.objects.get(kind=Event.Kind.HYBRID)
+    assert hybrid.venue and hybrid.join_url and hybrid.time_zone == "Africa/Cairo"
+    assert all(event.venue for event in upcoming + past if event.is_onsite)
+    assert all(event.join_url.startswith("https://meet.jit.si/") for event in upcoming + past if event.is_online)
+    # A past online webinar has its recording.
+    assert Session.objects.filter(event__in=past, ends_at__lt=timezone.now()).exclude(recording_url="").exists()
+
+    # A weekly series of four sessions at the same local time.
+    series = [event for event in upcoming if event.sessions.count() == 4]
+    assert len(series) == 1
+    starts = [
+        local(session.starts_at, series[0].time_zone).replace(tzinfo=None) for session in series[0].sessions.all()
+    ]
+    assert [later - earlier for earlier, later in pairwise(starts)] == [timedelta(weeks=1)] * 3
+
+    # The full masterclass: three places taken, two people waiting, in the order they registered.
+    full = Event.objects.get(capacity=3)
+    assert full in upcoming and full.kind == Event.Kind.ONSITE
+    assert full.confirmed_count == 3
+    confirmed = Registration.objects.filter(event=full, status=Registration.Status.CONFIRMED)
+    assert sorted(confirmed.values_list("user__email", flat=True)) == [f"learner{n}@example.org" for n in (1, 2, 3)]
+    assert [registration.user.email for registration in waitlist(full)] == [
+        "learner4@example.org",
+        "learner5@example.org",
+    ]
+
+    # The teacher in Cairo is registered for a webinar run from Moscow.
+    teacher = User.objects.get(email="teacher@example.org")
+    registration = Registration.objects.select_related("event").get(user=teacher)
+    assert registration.status == Registration.Status.CONFIRMED
+    assert registration.event in upcoming
+    assert (registration.event.time_zone, registration.event.language) == ("Europe/Moscow", "ru")
+    assert registration.country.code == "EG"
+
+    # She sees the events to come in her time zone, beside each event's own zone.
+    client.force_login(teacher)
+    response = client.get("/ar/webinars/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Europe/Moscow" in page
+    for event in upcoming:
+        assert escape(event.title) in page
+    with translation.override("ar"):
+        note = translation.gettext("Times are in your time zone, <bdi>%(zone)s</bdi>.") % {"zone": "Africa/Cairo"}
+        assert note in page
+        assert escape(translation.gettext("Full — waiting list")) in page
+    past_page = client.get("/ar/webinars/?when=past").content.decode()
+    assert all(escape(event.title) in past_page for event in past)
+
+
+@pytest.mark.django_db
+def test_seed_demo_on_a_later_day_adds_no_webinar_sessions(monkeypatch):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    counted = [Event, Session, Registration]
+    first = [model.objects.count() for model in counted]
+    later = timezone.now() + timedelta(days=10)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert [model.objects.count() for model in counted] == first

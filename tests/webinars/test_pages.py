@@ -519,6 +519,8 @@ def test_the_trainers_see_the_counts(client):
     assert "<dt>Confirmed</dt><dd>1 of 1</dd>" in page
     assert "<dt>Waiting list</dt><dd>2</dd>" in page
     assert "<dt>Waiting for approval</dt><dd>0</dd>" in page
+    assert f"/en/webinars/manage/{event.uuid}/participants/" in page  # the way to the trainer's pages
+    assert client.get(f"/en/webinars/manage/{event.uuid}/participants/").status_code == 200
 
 
 def test_learners_do_not_see_the_counts(client):

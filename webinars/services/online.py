@@ -100,7 +100,9 @@ def session_take_attendance_from_provider(*, session: Session, by: User) -> int:
     """Mark as present the confirmed participants that the meeting lists now (BigBlueButton lists people only
     while the meeting runs: take it before ending the meeting). A trainer's own marks are kept: she may have
     marked someone absent who only looked in. Returns how many participants are now marked present from the
-    meeting."""
+    meeting; ``attendance_marked`` is sent for them after the commit."""
+    from webinars.services.attendance import attendance_notify  # only this function needs it
+
     _check_manager(by, session.event)
     listed = provider_for(session.event).attendees(session)  # the network call, before any lock
     user_ids = {int(value) for value in listed if value.isascii() and value.isdigit()}
@@ -136,6 +138,11 @@ def session_take_attendance_from_provider(*, session: Session, by: User) -> int:
             ],
             ignore_conflicts=True,
         )
+        # Those whose row is now ours: a trainer's mark made at the same moment kept hers (and sent its own).
+        marked = Attendance.objects.filter(
+            session=session, user_id__in=registered, source=Attendance.Source.PROVIDER, attended=True
+        ).values_list("user_id", flat=True)
+        attendance_notify(session, present_ids=list(marked), absent_ids=[])
     logger.info("Attendance of session %s from its meeting: %s new, %s again", session.pk, len(new), len(ours))
     return len(new) + len(ours)
 
