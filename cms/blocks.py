@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -10,8 +11,9 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.rich_text import RichText
 
 from core.sanitize import sanitize_wagtail_richtext
+from webinars.timezones import format_in
 
-from .choosers import quiz_chooser_viewset
+from .choosers import quiz_chooser_viewset, session_chooser_viewset
 from .embeds import VIDEO_PROVIDERS, embed_url, provider_of
 
 RICH_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "hr", "blockquote", "code"]
@@ -173,6 +175,28 @@ class QuizBlock(blocks.StructBlock):
         return context
 
 
+SessionChooserBlock = session_chooser_viewset.get_block_class(name="SessionChooserBlock", module_path="cms.blocks")
+
+
+class LiveSessionBlock(blocks.StructBlock):
+    """A live session of a webinar: when and where to sign up. A lesson holding one is a session step in the
+    course outline, completed when a trainer marks the learner present."""
+
+    session = SessionChooserBlock(label=_("Live session"))
+
+    class Meta:
+        icon = "date"
+        label = _("Live session")
+        template = "cms/blocks/live_session.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        session = value["session"]
+        # In the viewer's zone (the active one), with the zone named.
+        context["session_time"] = format_in(session.starts_at, get_current_timezone_name()) if session else ""
+        return context
+
+
 class LessonStreamBlock(blocks.StreamBlock):
     paragraph = SanitisedRichTextBlock(features=RICH_FEATURES, label=_("Text"), template="cms/blocks/paragraph.html")
     heading = HeadingBlock()
@@ -182,3 +206,4 @@ class LessonStreamBlock(blocks.StreamBlock):
     interactive = InteractiveBlock()
     callout = CalloutBlock()
     quiz = QuizBlock()
+    live_session = LiveSessionBlock()

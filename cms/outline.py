@@ -8,9 +8,12 @@ import logging
 from django.db import transaction
 from wagtail.models import Page
 
+from lms.courses.models import Activity
 from lms.courses.services import CourseListing, OutlineActivity, OutlineModule, course_unlist, outline_sync
 from lms.quizzes.models import Quiz
 from lms.quizzes.services import quiz_link_activities
+from webinars.models import Session
+from webinars.services.links import session_link_activity
 
 logger = logging.getLogger("maktaba.cms")
 
@@ -53,12 +56,19 @@ def course_sync(course_id: int) -> None:
 
     outline = []
     quiz_links: dict = {}
+    session_links: dict = {}
     # Only the course's own quizzes make a lesson a quiz step: a block showing another course's quiz (or a
     # deleted one) could never be completed, and would block the course's completion.
     own_quizzes = set(
         Quiz.objects.filter(
             course_id=course_id, pk__in={pk for lesson in lessons for pk in lesson_quiz_ids(lesson)}
         ).values_list("pk", flat=True)
+    )
+    # A block showing a deleted session makes no session step: it could never be completed.
+    known_sessions = set(
+        Session.objects.filter(pk__in={pk for lesson in lessons for pk in lesson_session_ids(lesson)}).values_list(
+            "pk", flat=True
+        )
     )
     for module in modules:
         titles, _urls = translations.get(module.translation_key, ({}, {}))
@@ -67,12 +77,15 @@ def course_sync(course_id: int) -> None:
             if lesson.path.startswith(module.path):
                 lesson_titles, lesson_urls = translations.get(lesson.translation_key, ({}, {}))
                 quiz_ids = [pk for pk in lesson_quiz_ids(lesson) if pk in own_quizzes]
+                session_ids = [pk for pk in lesson_session_ids(lesson) if pk in known_sessions]
                 if quiz_ids:
                     quiz_links[lesson.translation_key] = quiz_ids
+                elif session_ids:  # a quiz step is completed by the quiz, whatever sessions the lesson shows
+                    session_links[lesson.translation_key] = session_ids
                 section.activities.append(
                     OutlineActivity(
                         translation_key=lesson.translation_key,
-                        kind="quiz" if quiz_ids else "lesson",
+                        kind="quiz" if quiz_ids else "session" if session_ids else "lesson",
                         required=lesson.required,
                         titles=lesson_titles,
                         urls=lesson_urls,
@@ -87,6 +100,9 @@ def course_sync(course_id: int) -> None:
     listing = CourseListing(titles=titles, urls=urls, texts=list(texts), is_listed=bool(urls))
     outline_sync(source.course, modules=outline, listing=listing)
     quiz_link_activities(course=source.course, links=quiz_links)
+    # Every step the course has had, also removed ones: a session shown by a lesson since unpublished is unlinked.
+    course_keys = set(Activity.objects.filter(course_id=course_id).values_list("translation_key", flat=True))
+    session_link_activity(sessions_by_key=session_links, owned_keys=course_keys)
 
 
 def lesson_quiz_ids(lesson) -> list[int]:
@@ -97,6 +113,17 @@ def lesson_quiz_ids(lesson) -> list[int]:
             value = block["value"] or {}
             if value.get("quiz"):
                 ids.append(int(value["quiz"]))
+    return ids
+
+
+def lesson_session_ids(lesson) -> list[int]:
+    """The sessions a lesson's live session blocks show, in order (their ids, read without loading them)."""
+    ids = []
+    for block in lesson.body.raw_data:
+        if block["type"] == "live_session":
+            value = block["value"] or {}
+            if value.get("session"):
+                ids.append(int(value["session"]))
     return ids
 
 

@@ -5,7 +5,6 @@ that ``lms`` listens to, sent only after the marks are committed."""
 from __future__ import annotations
 
 import re
-import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from tests.concurrency import together
 from tests.factories.accounts import UserFactory
 from tests.factories.roles import superuser
 from tests.factories.roles import trainer as make_trainer
@@ -607,30 +607,6 @@ def test_the_recording_form_saves_an_https_link_and_explains_a_wrong_one(client)
 # At the same moment (PostgreSQL) -------------------------------------------------------------------------------
 
 
-def _together(targets: list) -> list:
-    """Run each target in its own thread, all released at the same moment; return their results."""
-    barrier = threading.Barrier(len(targets))
-    results, errors = [], []
-
-    def run(target):
-        try:
-            barrier.wait(timeout=10)
-            results.append(target())
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_trainers_saving_at_once_keep_one_row_per_person(postgres, received):
     event, session, teacher = running_event()
@@ -641,7 +617,7 @@ def test_trainers_saving_at_once_keep_one_row_per_person(postgres, received):
         present = ids[: round_number + 1]
         return lambda: attendance_mark(session=session, by=teacher, present=present, absent=ids[round_number + 1 :])
 
-    results = _together([save(number) for number in range(8)])
+    results = together([save(number) for number in range(8)])
 
     assert results == [12] * 8
     assert Attendance.objects.filter(session=session).count() == 12
@@ -659,7 +635,7 @@ def test_a_trainers_mark_wins_over_the_meeting_whatever_comes_first(postgres, mo
 
     for _round in range(5):
         Attendance.objects.filter(session=session).delete()
-        _together(
+        together(
             [
                 lambda: attendance_mark(session=session, by=teacher, present=[], absent=ids),
                 lambda: session_take_attendance_from_provider(session=session, by=teacher),

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from tests.concurrency import together
 from tests.factories.accounts import UserFactory
 from tests.factories.roles import trainer as make_trainer
 from tests.factories.webinars import make_event
@@ -18,30 +19,6 @@ from webinars.selectors.registrations import waitlist
 from webinars.services.registration import registration_cancel, registration_register
 
 Status = Registration.Status
-
-
-def _together(targets: list) -> list:
-    """Run each target in its own thread, all released at the same moment; return their results."""
-    barrier = threading.Barrier(len(targets))
-    results, errors = [], []
-
-    def run(target):
-        try:
-            barrier.wait(timeout=10)
-            results.append(target())
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def _assert_counts_right(event: Event) -> None:
@@ -62,7 +39,7 @@ def test_twenty_people_on_the_last_place_one_gets_it_the_rest_wait_in_order(post
         registration_register(event=event, user=holder)
     people = UserFactory.create_batch(20)
 
-    results = _together([_register(event, person) for person in people])
+    results = together([_register(event, person) for person in people])
 
     assert len(results) == 20
     confirmed = [registration for registration in results if registration.status == Status.CONFIRMED]
@@ -109,7 +86,7 @@ def test_cancellations_and_registrations_at_the_same_moment_never_exceed_capacit
     registrations = [_register(event, person) for person in newcomers]
     interleaved = [target for pair in zip(cancels, registrations, strict=True) for target in pair]
     try:
-        _together(interleaved)
+        together(interleaved)
     finally:
         done.set()
         watcher.join(timeout=30)
@@ -139,7 +116,7 @@ def test_a_cancellation_sent_ten_times_at_once_promotes_one_person(postgres):
         registration_register(event=event, user=person)
     mail.outbox.clear()
 
-    results = _together([lambda: registration_cancel(registration=place, by=holder) for _ in range(10)])
+    results = together([lambda: registration_cancel(registration=place, by=holder) for _ in range(10)])
 
     assert {registration.status for registration in results} == {Status.CANCELLED}
     final = dict(Registration.objects.filter(event=event).values_list("user_id", "status"))

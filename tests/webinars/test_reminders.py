@@ -4,7 +4,6 @@ that each is sent once, also when beat fires twice or two runs meet (webinars.se
 from __future__ import annotations
 
 import re
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from core.models import Job
+from tests.concurrency import together
 from tests.core import test_jobs
 from tests.factories.accounts import UserFactory, UsernameUserFactory
 from tests.factories.webinars import EventFactory, SessionFactory
@@ -319,28 +319,6 @@ def test_beat_runs_the_reminders_task_every_few_minutes():
 THREADS = 8
 
 
-def _together(target, count: int) -> list:
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            results.append(target())
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_runs_send_each_reminder_exactly_once(postgres):
     day, hour = _session(timedelta(hours=6)), _session(timedelta(minutes=30))
@@ -348,7 +326,7 @@ def test_simultaneous_runs_send_each_reminder_exactly_once(postgres):
     # As a worker does when it starts: Celery registers the tasks on first use, which threads would race for.
     celery_app.loader.import_default_modules()
 
-    results = _together(lambda: reminders_send_due(now=NOW), THREADS)
+    results = together([lambda: reminders_send_due(now=NOW)] * THREADS)
 
     assert sum(results) == 20
     assert ReminderSent.objects.count() == 20

@@ -3,12 +3,10 @@ attempt, the attempt limit, one submit, and nothing saved into a finished attemp
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
@@ -22,32 +20,10 @@ from lms.quizzes.services.attempts import (
     attempt_submit,
     close_overdue_attempts,
 )
+from tests.concurrency import run_together
 from tests.lms.quizzes.test_attempts import answer_all, enrolled, place_in_lesson, quiz_for, right_response
 
 THREADS = 12
-
-
-def _together(*targets) -> tuple[list, list[Exception]]:
-    """Run each target in its own thread, released together; their results and errors."""
-    barrier = threading.Barrier(len(targets))
-    results, errors = [], []
-
-    def run(target):
-        try:
-            barrier.wait(timeout=10)
-            results.append(target())
-        except Exception as error:  # reported to the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 def _start(quiz_id: int, user_id: int):
@@ -63,7 +39,7 @@ def _start(quiz_id: int, user_id: int):
 def test_simultaneous_starts_with_one_attempt_allowed_make_exactly_one(postgres):
     quiz = quiz_for(attempts_allowed=1)
     learner = enrolled(quiz.course)
-    results, errors = _together(*[_start(quiz.pk, learner.pk)] * THREADS)
+    results, errors = run_together([_start(quiz.pk, learner.pk)] * THREADS)
     assert errors == []
     assert len(results) == THREADS and len(set(results)) == 1
     assert Attempt.objects.filter(quiz=quiz, user=learner).count() == 1
@@ -76,7 +52,7 @@ def test_simultaneous_starts_leave_one_open_attempt_and_leak_no_error(postgres, 
     learner = enrolled(quiz.course)
     for _ in range(finished_before):
         attempt_submit(attempt=attempt_start(quiz=quiz, user=learner, language="en"), user=learner)
-    results, errors = _together(*[_start(quiz.pk, learner.pk)] * THREADS)
+    results, errors = run_together([_start(quiz.pk, learner.pk)] * THREADS)
     assert errors == []
     assert len(set(results)) == 1
     attempts = Attempt.objects.filter(quiz=quiz, user=learner)
@@ -96,7 +72,7 @@ def test_simultaneous_submits_count_once(postgres):
     def submit() -> bool:
         return attempt_submit(attempt=Attempt.objects.select_related("quiz").get(pk=attempt.pk), user=learner)
 
-    results, errors = _together(*[submit] * THREADS)
+    results, errors = run_together([submit] * THREADS)
     assert errors == []
     assert sorted(results) == [False] * (THREADS - 1) + [True]
     attempt.refresh_from_db()
@@ -135,7 +111,7 @@ def test_a_save_racing_the_timeout_close_never_lands_in_a_finished_attempt(postg
         def close():
             return close_overdue_attempts(now=deadline + timedelta(seconds=6))
 
-        _results, errors = _together(save, close)
+        _results, errors = run_together([save, close])
         assert all(isinstance(error, AttemptError) for error in errors), errors
         attempt.refresh_from_db()
         assert (attempt.state, attempt.closed_by) == ("finished", "time_up")
