@@ -8,12 +8,12 @@ import logging
 from django.db import transaction
 from wagtail.models import Page
 
+from lms.courses.attendance import session_steps_link
 from lms.courses.models import Activity
 from lms.courses.services import CourseListing, OutlineActivity, OutlineModule, course_unlist, outline_sync
 from lms.quizzes.models import Quiz
 from lms.quizzes.services import quiz_link_activities
 from webinars.models import Session
-from webinars.services.links import session_link_activity
 
 logger = logging.getLogger("maktaba.cms")
 
@@ -64,11 +64,13 @@ def course_sync(course_id: int) -> None:
             course_id=course_id, pk__in={pk for lesson in lessons for pk in lesson_quiz_ids(lesson)}
         ).values_list("pk", flat=True)
     )
-    # A block showing a deleted session makes no session step: it could never be completed.
+    # A block showing a deleted or cancelled session makes no session step: it could never be completed. (When a
+    # session is cancelled, ``on_sessions_cancelled`` syncs the courses again: a lesson whose sessions are all
+    # cancelled becomes a lesson the learner marks as done.)
     known_sessions = set(
-        Session.objects.filter(pk__in={pk for lesson in lessons for pk in lesson_session_ids(lesson)}).values_list(
-            "pk", flat=True
-        )
+        Session.objects.filter(
+            pk__in={pk for lesson in lessons for pk in lesson_session_ids(lesson)}, status=Session.Status.SCHEDULED
+        ).values_list("pk", flat=True)
     )
     for module in modules:
         titles, _urls = translations.get(module.translation_key, ({}, {}))
@@ -101,8 +103,7 @@ def course_sync(course_id: int) -> None:
     outline_sync(source.course, modules=outline, listing=listing)
     quiz_link_activities(course=source.course, links=quiz_links)
     # Every step the course has had, also removed ones: a session shown by a lesson since unpublished is unlinked.
-    course_keys = set(Activity.objects.filter(course_id=course_id).values_list("translation_key", flat=True))
-    session_link_activity(sessions_by_key=session_links, owned_keys=course_keys)
+    session_steps_link(course=source.course, links=session_links)
 
 
 def lesson_quiz_ids(lesson) -> list[int]:
@@ -148,6 +149,16 @@ def on_page_moved(sender, instance, parent_page_before=None, parent_page_after=N
         if parent is not None:
             sync_after_commit(parent.specific)
     sync_after_commit(instance)
+
+
+def on_sessions_cancelled(sender, session_ids, **kwargs):
+    """Receiver of ``webinars.signals.sessions_cancelled`` (sent after commit): sync the courses with a step that
+    stands for one of these sessions, so that a step nobody can attend any more stops blocking completion."""
+    course_ids = (
+        Activity.objects.filter(sessions__in=session_ids).values_list("course_id", flat=True).distinct().order_by()
+    )
+    for course_id in sorted(set(course_ids)):
+        course_sync(course_id)
 
 
 def on_page_deleted(sender, instance, **kwargs):

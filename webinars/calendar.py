@@ -3,9 +3,9 @@
 Pure functions of model objects: the caller loads the rows (``services.calendar``) and says how to write an
 event page's absolute URL. Every file has PRODID, VERSION, a VTIMEZONE for every TZID it uses, one VEVENT per
 session with a stable UID (``<session uuid>@maktaba``), DTSTAMP and a SEQUENCE that every change raises (the
-event's plus the session's). Cancelled sessions, and all sessions of a cancelled event or of a registration
-that ended, stay in the file with STATUS:CANCELLED so that calendars remove them. icalendar writes CRLF line
-endings and folds lines at 75 octets.
+event's plus the session's, plus in a learner's feed her registration's). Cancelled sessions, and all sessions
+of a cancelled event or of a registration that ended, stay in the file with STATUS:CANCELLED so that calendars
+remove them. icalendar writes CRLF line endings and folds lines at 75 octets.
 
 The meeting link is never written: it is shown only to registered people, shortly before a session.
 """
@@ -42,14 +42,16 @@ def event_ics(event: Event, sessions: Iterable[Session], *, event_url: EventUrl)
     stamp = _now()
     url = event_url(event)
     for session in sorted(sessions, key=_session_order):
-        calendar.add_component(_vevent(event, session, url=url, stamp=stamp, cancelled=False))
+        calendar.add_component(_vevent(event, session, url=url, stamp=stamp, cancelled=False, sequence=0))
     return _finish(calendar)
 
 
 def feed_ics(registrations: Iterable[Registration], *, event_url: EventUrl) -> bytes:
     """A learner's feed: the sessions of every event she registered for (``registration.event`` and its
     ``sessions`` loaded by the caller). Sessions of a registration that was cancelled or turned down are sent
-    as cancelled."""
+    as cancelled. Each session's SEQUENCE also counts the changes of her registration (``Registration.sequence``),
+    so that her calendar replaces what it shows when only her registration changed; none of the three parts
+    ever goes down."""
     calendar = _calendar()
     name = gettext("%(site)s: my events") % {"site": settings.MAKTABA_NAME}
     calendar.add("NAME", name)
@@ -62,9 +64,9 @@ def feed_ics(registrations: Iterable[Registration], *, event_url: EventUrl) -> b
         event = registration.event
         url = event_url(event)
         ended = registration.status not in ACTIVE_STATUSES
-        rows.extend((session, event, url, ended) for session in event.sessions.all())
-    for session, event, url, ended in sorted(rows, key=lambda row: _session_order(row[0])):
-        calendar.add_component(_vevent(event, session, url=url, stamp=stamp, cancelled=ended))
+        rows.extend((session, event, url, ended, registration.sequence) for session in event.sessions.all())
+    for session, event, url, ended, sequence in sorted(rows, key=lambda row: _session_order(row[0])):
+        calendar.add_component(_vevent(event, session, url=url, stamp=stamp, cancelled=ended, sequence=sequence))
     return _finish(calendar)
 
 
@@ -89,7 +91,9 @@ def _session_order(session: Session) -> tuple:
     return (session.starts_at, session.pk or 0)
 
 
-def _vevent(event: Event, session: Session, *, url: str, stamp: datetime, cancelled: bool) -> IcsEvent:
+def _vevent(event: Event, session: Session, *, url: str, stamp: datetime, cancelled: bool, sequence: int) -> IcsEvent:
+    """The session as a VEVENT; ``sequence``: what the reader's own registration adds to its SEQUENCE (0 in a
+    file that is the same for everyone)."""
     zone = ZoneInfo(event.time_zone)
     cancelled = cancelled or event.status != Event.Status.PUBLISHED or session.status == Session.Status.CANCELLED
     component = IcsEvent()
@@ -97,7 +101,7 @@ def _vevent(event: Event, session: Session, *, url: str, stamp: datetime, cancel
     component.add("DTSTAMP", stamp)
     component.add("DTSTART", _when(session.starts_at, zone))
     component.add("DTEND", _when(session.ends_at, zone))
-    component.add("SEQUENCE", event.sequence + session.sequence)
+    component.add("SEQUENCE", event.sequence + session.sequence + sequence)
     component.add("SUMMARY", session.title or event.title)
     component.add("DESCRIPTION", _description(event, url=url, cancelled=cancelled))
     component.add("LOCATION", _location(event, session, url=url))

@@ -16,12 +16,13 @@ import copy
 import functools
 import re
 import zoneinfo
+from collections.abc import Iterable
 from datetime import date as date_type
 from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import get_language, gettext_lazy
@@ -31,7 +32,7 @@ from accounts.models import User
 from accounts.selectors import country_list
 from core.forms import LocalDateTimeField
 from webinars.models import Event, Session
-from webinars.services.events import MAX_SERIES_WEEKS
+from webinars.services.events import EVENT_FIELDS, MAX_SERIES_WEEKS
 from webinars.timezones import local
 
 MAX_MINUTES = 24 * 60
@@ -108,19 +109,36 @@ def _zone_label(name: str) -> str:
 # An event's settings -------------------------------------------------------------------------------------------
 
 
+# Of the event's relations (``EVENT_RELATIONS``), the form sets the audience's countries; trainers and regions
+# are not set here.
+EVENT_FORM_RELATIONS = ("countries",)
+# The order the form shows the fields in; which fields it edits is ``EVENT_FIELDS`` (the service's list) and
+# ``EVENT_FORM_RELATIONS``. ``time_zone_other`` is the form's own.
+EVENT_FIELDSETS: tuple[tuple[Any, tuple[str, ...]], ...] = (
+    (gettext_lazy("About the event"), ("title", "description", "language", "kind", "topic")),
+    (gettext_lazy("Time zone"), ("time_zone", "time_zone_other")),
+    (gettext_lazy("Where"), ("venue", "provider", "join_url")),
+    (
+        gettext_lazy("Registration"),
+        ("capacity", "registration_opens_at", "registration_closes_at", "requires_approval", "countries"),
+    ),
+    (gettext_lazy("Materials"), ("materials",)),
+)
+
+
+def _in_fieldset_order(names: Iterable[str]) -> tuple[str, ...]:
+    """``names`` in the order of the fieldsets: a name that none of them shows is an error at import time."""
+    order = [name for _legend, shown in EVENT_FIELDSETS for name in shown]
+    missing = set(names) - set(order)
+    if missing:
+        raise ImproperlyConfigured(f"The event form shows no field for {sorted(missing)}: add it to EVENT_FIELDSETS.")
+    return tuple(sorted(names, key=order.index))
+
+
 class EventForm(forms.ModelForm):
     """Every setting of an event, in fieldsets. The time zone is chosen from a list or typed."""
 
-    FIELDSETS: tuple[tuple[Any, tuple[str, ...]], ...] = (
-        (gettext_lazy("About the event"), ("title", "description", "language", "kind", "topic")),
-        (gettext_lazy("Time zone"), ("time_zone", "time_zone_other")),
-        (gettext_lazy("Where"), ("venue", "provider", "join_url")),
-        (
-            gettext_lazy("Registration"),
-            ("capacity", "registration_opens_at", "registration_closes_at", "requires_approval", "countries"),
-        ),
-        (gettext_lazy("Materials"), ("materials",)),
-    )
+    FIELDSETS = EVENT_FIELDSETS
 
     time_zone_other = forms.CharField(
         label=gettext_lazy("Or type another time zone"),
@@ -141,23 +159,7 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = (
-            "title",
-            "description",
-            "language",
-            "kind",
-            "topic",
-            "time_zone",
-            "capacity",
-            "registration_opens_at",
-            "registration_closes_at",
-            "requires_approval",
-            "venue",
-            "provider",
-            "join_url",
-            "materials",
-            "countries",
-        )
+        fields = _in_fieldset_order([*EVENT_FIELDS, *EVENT_FORM_RELATIONS])
         help_texts = {
             "description": gettext_lazy(
                 "Simple HTML is kept (paragraphs, lists, links, headings); scripts and styles are removed."

@@ -124,8 +124,6 @@ class Session(models.Model):
     meeting_id = models.CharField(max_length=255, blank=True, editable=False)
     recording_url = models.URLField(_("recording"), max_length=500, blank=True)
     sequence = models.PositiveIntegerField(default=0, editable=False)
-    # The translation key of the lms activity this session stands for, when a course's outline requires it.
-    activity_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -161,6 +159,9 @@ class Registration(models.Model):
     # Copied from the learner for reports.
     country = models.ForeignKey(Country, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     region = models.ForeignKey(Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Raised by the registration services at every change of ``status``: her private calendar feed adds it to the
+    # event's and the session's SEQUENCE, so her calendar learns that she left, came back or got a place.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("registration")

@@ -25,11 +25,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
@@ -39,21 +39,23 @@ from webinars.selectors.events import event_get_published, event_list, event_top
 from webinars.selectors.registrations import (
     ACTIVE_STATUSES,
     event_is_open_to,
+    event_viewer_get,
     participants_for,
     registration_for,
     registration_window_state,
-    user_can_manage_event,
+    session_join_refusal,
     waitlist,
 )
-from webinars.services.online import JoinNotAvailable, session_join_check, session_join_url
+from webinars.services.online import JoinNotAvailable, session_join_url
 from webinars.services.registration import RegistrationError, registration_cancel, registration_register
 from webinars.timezones import local
 
 PAGE_SIZE = 20
 TZ_COOKIE = "tz"
 # Weekday, date and a 24-hour clock, short enough for a phone: "Tue 24 Nov, 15:00", "Вт, 24 ноября, 15:00",
-# "ثلاثاء 24 نوفمبر، 15:00" (Django translates the names; Russian takes the month in the genitive, "E").
-DAY_AND_TIME = {"en": "D j M, H:i", "ru": "D, j E, H:i", "ar": "D j F، H:i"}
+# "ثلاثاء 24 نوفمبر، 15:00" (Django translates the names). Defined for each language in
+# config/formats/<language>/formats.py (FORMAT_MODULE_PATH).
+DAY_AND_TIME_FORMAT = "WEBINAR_DAY_AND_TIME_FORMAT"
 TIME = "H:i"
 
 
@@ -104,7 +106,10 @@ class Moment:
 
 
 def _day_and_time() -> str:
-    return DAY_AND_TIME.get((get_language() or "en").split("-")[0], DAY_AND_TIME["en"])
+    """The active language's format; English's for a language that has none (``get_format`` gives back the
+    name it did not find)."""
+    value = get_format(DAY_AND_TIME_FORMAT)
+    return value if value != DAY_AND_TIME_FORMAT else get_format(DAY_AND_TIME_FORMAT, lang="en")
 
 
 def _span(start: datetime, end: datetime | None, zone_name: str, *, with_date: bool = True) -> SafeString:
@@ -272,7 +277,8 @@ def event_detail(request: HttpRequest, event_uuid) -> HttpResponse:
     user = request.user
     now = timezone.now()
     zone = viewer_zone(request)
-    registration = registration_for(user=user, event=event)
+    viewer = event_viewer_get(user=user, event=event)  # read once: each session's button is decided from it
+    registration = viewer.registration
     active = registration is not None and registration.status in ACTIVE_STATUSES
     rows = []
     for session in event.sessions.all():
@@ -285,12 +291,8 @@ def event_detail(request: HttpRequest, event_uuid) -> HttpResponse:
         )
         if event.is_online and not cancelled and not row.over:
             # Only to know whether to show the button: the address itself is handed out by session_join on click.
-            try:
-                session_join_check(session=session, user=user, now=now)
-            except JoinNotAvailable as reason:
-                row.join_reason = str(reason)
-            else:
-                row.can_join = True
+            reason = session_join_refusal(session, viewer=viewer, now=now)
+            row.can_join, row.join_reason = reason is None, reason or ""
         rows.append(row)
     upcoming = [row for row in rows if not row.cancelled and not row.over]
     capacity_full = event.capacity is not None and event.confirmed_count >= event.capacity
@@ -308,7 +310,7 @@ def event_detail(request: HttpRequest, event_uuid) -> HttpResponse:
         "places_left": None if event.capacity is None else max(event.capacity - event.confirmed_count, 0),
         "trainers": [trainer for trainer in event.trainers.all() if trainer.full_name],
         "language_name": dict(settings.LANGUAGES).get(event.language, event.language),
-        "counts": _counts(event, user) if user_can_manage_event(user, event) else None,
+        "counts": _counts(event, user) if viewer.manager else None,
     }
     if event.registration_opens_at:
         context["opens"] = moment(event.registration_opens_at, zone=zone.name, event_zone=event.time_zone)

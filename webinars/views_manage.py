@@ -22,8 +22,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -39,8 +38,8 @@ from accounts.selectors import user_has_role
 from core.exports import iter_csv
 from core.forms import user_time_zone
 from webinars.forms_manage import AddPeopleForm, EventForm, SessionAddForm, SessionEditForm
-from webinars.models import Attendance, Event, Registration, Session
-from webinars.selectors.events import events_managed_by
+from webinars.models import Event, Registration, Session
+from webinars.selectors.events import event_list_managed_by
 from webinars.selectors.registrations import participants_for, user_can_manage_event
 from webinars.services.events import (
     EventError,
@@ -115,13 +114,6 @@ def _rate(present: int, sessions: int, places: int) -> int | None:
     return min(100, round(100 * present / (sessions * places)))
 
 
-def _counted(queryset: QuerySet, *, by: str) -> Coalesce:
-    """The number of rows of ``queryset`` (filtered on an ``OuterRef``), as a subquery: no join multiplies the
-    outer rows, and the number of queries does not grow with the rows."""
-    counted = queryset.order_by().values(by).annotate(n=Count("pk", distinct=True)).values("n")
-    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
-
-
 # My events -----------------------------------------------------------------------------------------------------
 
 
@@ -132,27 +124,6 @@ class EventRow:
     attendance: int | None
 
 
-def _annotated(events: QuerySet[Event]) -> QuerySet[Event]:
-    now = timezone.now()
-    scheduled = Session.objects.filter(event=OuterRef("pk"), status=Session.Status.SCHEDULED)
-    registrations = Registration.objects.filter(event=OuterRef("pk"))
-    return events.annotate(
-        next_starts_at=Subquery(scheduled.filter(ends_at__gt=now).order_by("starts_at", "pk").values("starts_at")[:1]),
-        last_starts_at=Subquery(
-            Session.objects.filter(event=OuterRef("pk")).order_by("-starts_at", "-pk").values("starts_at")[:1]
-        ),
-        waitlisted=_counted(registrations.filter(status=Status.WAITLISTED), by="event"),
-        pending=_counted(registrations.filter(status=Status.PENDING), by="event"),
-        present=_counted(
-            Attendance.objects.filter(
-                session__event=OuterRef("pk"), session__status=Session.Status.SCHEDULED, attended=True
-            ),
-            by="session__event",
-        ),
-        sessions_marked=_counted(scheduled.filter(attendance__isnull=False), by="event"),
-    )
-
-
 def _rows(events, *, zone: str, past: bool = False) -> list[EventRow]:
     rows = []
     for event in events:
@@ -161,7 +132,7 @@ def _rows(events, *, zone: str, past: bool = False) -> list[EventRow]:
             EventRow(
                 event=event,
                 when=moment(start, zone=zone, event_zone=event.time_zone) if start else None,
-                attendance=_rate(event.present, event.sessions_marked, event.confirmed_count),
+                attendance=event.attendance_rate,
             )
         )
     return rows
@@ -173,21 +144,14 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     """My events: upcoming ones (the soonest first), then drafts, then past and cancelled ones (paginated)."""
     _require_trainer(request)
     zone = viewer_zone(request)
-    events = _annotated(events_managed_by(request.user))
-    upcoming = events.filter(status=Event.Status.PUBLISHED, next_starts_at__isnull=False).order_by(
-        "next_starts_at", "pk"
-    )
-    drafts = events.filter(status=Event.Status.DRAFT).order_by("-created_at", "-pk")
-    past = events.filter(
-        Q(status=Event.Status.CANCELLED) | Q(status=Event.Status.PUBLISHED, next_starts_at__isnull=True)
-    ).order_by(F("last_starts_at").desc(nulls_last=True), "-created_at", "-pk")
-    past_page = Paginator(past, PAST_PAGE_SIZE).get_page(request.GET.get("page"))
+    events = event_list_managed_by(request.user)
+    past_page = Paginator(events.past, PAST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "webinars/manage/event_list.html",
         {
-            "upcoming": _rows(upcoming, zone=zone.name),
-            "drafts": _rows(drafts, zone=zone.name),
+            "upcoming": _rows(events.upcoming, zone=zone.name),
+            "drafts": _rows(events.drafts, zone=zone.name),
             "past": _rows(past_page.object_list, zone=zone.name, past=True),
             "page_obj": past_page,
             "zone": zone,

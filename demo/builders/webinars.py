@@ -5,19 +5,24 @@ registered for a webinar run from Moscow.
 
 Upcoming sessions are planned some days after the day the demo is built, at a wall-clock time in the event's
 time zone, so a freshly built demo always has events to come. An event is found again by its title and its
-creator: one that exists is left as it is (its sessions are only created with it), so a second run, on the same
-day or a later one, changes nothing.
+creator (the demo trainer), so a second run creates nothing. On a later run, an event meant to be upcoming whose
+first session has started is brought forward by whole weeks, at the same wall-clock time in its time zone, to the
+day a fresh build would plan it (or at most six days after): the demo keeps its events to come, however long ago it
+was first built. Its registrations, and so the full masterclass and its waiting list, stay as they are. The past
+events stay where they are, in the past. A second run on the same day changes nothing.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Country, Region, User
-from webinars.models import Event, Session
+from webinars.models import Attendance, Event, Session
 from webinars.services.events import event_create, event_publish, session_add, session_series_add
 from webinars.services.registration import registration_register
 from webinars.timezones import local, to_utc
@@ -254,8 +259,11 @@ def _past_session(event: Event, spec: dict[str, Any], start_local: datetime) -> 
 
 
 def _event(spec: dict[str, Any], trainer: User, now: datetime) -> None:
-    if Event.objects.filter(title=spec["title"], created_by=trainer).exists():
-        return  # built by an earlier run: its sessions stay where they were planned
+    existing = Event.objects.filter(title=spec["title"], created_by=trainer).order_by("pk").first()
+    if existing is not None:  # built by an earlier run
+        if spec["days"] >= 0:
+            _bring_forward(existing, spec, now)
+        return
     fields = {name: spec[name] for name in SETTINGS if name in spec}
     if spec.get("countries"):
         fields["countries"] = list(Country.objects.filter(code__in=spec["countries"]))
@@ -272,6 +280,46 @@ def _event(spec: dict[str, Any], trainer: User, now: datetime) -> None:
     event_publish(event, by=trainer)
     for email in spec.get("participants", []):
         registration_register(event=event, user=User.objects.get(email=email))
+
+
+def _bring_forward(event: Event, spec: dict[str, Any], now: datetime) -> None:
+    """Move the scheduled sessions of a demo event meant to be upcoming, once its first one has started, by the
+    same whole number of weeks, so that the first is on the day a fresh build would plan it or up to six days
+    later: each keeps its wall-clock time in the event's time zone and its length, and a series stays weekly.
+
+    Written with the model, like the demo's past sessions: ``session_update`` refuses a session that is over,
+    which is just the one to move, and emails everyone registered, which rebuilding the demo should not do. As
+    that service does, the local time is converted with ``to_utc`` and the session's and the event's
+    ``sequence`` are raised, so that subscribed calendars learn of the new times. The sessions keep their rows,
+    so registrations and the waiting list (per event) stay as they are. The new first session is at least
+    ``days`` (three or more) days ahead, so no reminder falls due at once; reminders already recorded as sent
+    for a session's old time stay recorded (``ReminderSent``), so they are not sent again for its new time.
+    Cancelled events and sessions are left as they are, and so is an event with attendance marked at one of the
+    sessions to move: it took place, and a course may count that attendance.
+    """
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if event.status != Event.Status.PUBLISHED:
+            return
+        sessions = list(event.sessions.filter(status=Session.Status.SCHEDULED).order_by("starts_at", "pk"))
+        if not sessions or sessions[0].starts_at > now:
+            return  # still to come (or nothing to move)
+        if Attendance.objects.filter(session__in=sessions).exists():
+            return
+        starts_local = [local(session.starts_at, event.time_zone).replace(tzinfo=None) for session in sessions]
+        planned = _start_local(spec, local(now, event.time_zone).date())
+        weeks = max(1, math.ceil((planned.date() - starts_local[0].date()).days / 7))
+        while to_utc(starts_local[0] + timedelta(weeks=weeks), event.time_zone) <= now:
+            weeks += 1
+        for session, start_local in zip(sessions, starts_local, strict=True):
+            length = session.ends_at - session.starts_at
+            session.starts_at = to_utc(start_local + timedelta(weeks=weeks), event.time_zone)
+            session.ends_at = session.starts_at + length
+            session.sequence += 1
+            session.full_clean()
+            session.save(update_fields=["starts_at", "ends_at", "sequence"])
+        event.sequence, event.updated_at = event.sequence + 1, now
+        event.save(update_fields=["sequence", "updated_at"])
 
 
 def build() -> list[str]:

@@ -169,6 +169,8 @@ class Activity(models.Model):
     # Soft removal: an activity whose page was unpublished, moved out or deleted keeps its learners' history
     # but no longer counts toward completion.
     is_active = models.BooleanField(default=True)
+    # A "session" step: the live sessions its lesson shows; attending any one of them completes the step.
+    sessions = models.ManyToManyField("webinars.Session", blank=True, related_name="course_steps")
 
     class Meta:
         ordering = ["position"]

@@ -19,6 +19,7 @@ from tests.factories.webinars import make_event
 from tests.lms.quizzes.test_attempts import enrolled
 from webinars.models import Registration, Session
 from webinars.services.attendance import attendance_mark
+from webinars.services.events import session_cancel
 from webinars.timezones import format_in
 
 pytestmark = pytest.mark.django_db
@@ -50,14 +51,12 @@ def test_publishing_a_lesson_with_a_live_session_block_makes_it_the_sessions_ste
         [("paragraph", "<p>Join us live.</p>"), ("live_session", {"session": session})],
         django_capture_on_commit_callbacks,
     )
-    session.refresh_from_db()
     assert activity_of(second).kind == Activity.Kind.SESSION
+    assert list(activity_of(second).sessions.all()) == [session]
     assert activity_of(first).kind == Activity.Kind.LESSON
-    assert session.activity_key == second.translation_key
 
     publish(second, [("paragraph", "<p>No session any more.</p>")], django_capture_on_commit_callbacks)
-    session.refresh_from_db()
-    assert session.activity_key is None
+    assert not activity_of(second).sessions.exists()
     assert activity_of(second).kind == Activity.Kind.LESSON
 
 
@@ -69,8 +68,79 @@ def test_a_session_linked_to_another_course_is_left_alone(django_capture_on_comm
     (elsewhere,) = lessons_of(other)
     publish(elsewhere, [("live_session", {"session": session})], django_capture_on_commit_callbacks)
     publish(lesson, [("paragraph", "<p>Read this.</p>")], django_capture_on_commit_callbacks)
-    session.refresh_from_db()
-    assert session.activity_key == elsewhere.translation_key
+    assert list(activity_of(elsewhere).sessions.all()) == [session]
+    assert not activity_of(lesson).sessions.exists()
+
+
+def test_one_session_can_be_the_step_of_two_lessons_and_attending_completes_both(
+    django_capture_on_commit_callbacks,
+):
+    trainer = make_trainer()
+    course = make_course(modules=1, lessons=1, trainers=[trainer])
+    other = make_course(modules=1, lessons=1, trainers=[trainer])
+    event = make_event(trainers=[trainer])
+    session = event.sessions.get()
+    (lesson,) = lessons_of(course)
+    (elsewhere,) = lessons_of(other)
+    publish(lesson, [("live_session", {"session": session})], django_capture_on_commit_callbacks)
+    publish(elsewhere, [("live_session", {"session": session})], django_capture_on_commit_callbacks)
+    learner = enrolled(course)
+    Enrollment.objects.create(user=learner, course=other)
+    Registration.objects.create(event=event, user=learner, status=Registration.Status.CONFIRMED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attendance_mark(
+            session=session, by=trainer, present=[learner.pk], absent=[], now=session.starts_at + timedelta(hours=1)
+        )
+    steps = {activity_of(lesson), activity_of(elsewhere)}
+    assert {p.activity for p in ActivityProgress.objects.filter(enrollment__user=learner)} == steps
+
+
+def test_learners_marked_present_before_the_block_was_published_have_the_step_completed(
+    django_capture_on_commit_callbacks,
+):
+    trainer = make_trainer()
+    course = make_course(modules=1, lessons=2, trainers=[trainer])
+    event = make_event(trainers=[trainer])
+    session = event.sessions.get()
+    present, absent = enrolled(course), enrolled(course)
+    for learner in (present, absent):
+        Registration.objects.create(event=event, user=learner, status=Registration.Status.CONFIRMED)
+    with django_capture_on_commit_callbacks(execute=True):
+        attendance_mark(
+            session=session,
+            by=trainer,
+            present=[present.pk],
+            absent=[absent.pk],
+            now=session.starts_at + timedelta(hours=1),
+        )
+    assert not ActivityProgress.objects.exists()  # no course step stands for the session yet
+
+    _first, second = lessons_of(course)
+    publish(second, [("live_session", {"session": session})], django_capture_on_commit_callbacks)
+    assert [p.enrollment.user for p in ActivityProgress.objects.filter(activity=activity_of(second))] == [present]
+
+
+def test_a_cancelled_session_turns_its_step_into_a_lesson_the_learner_marks_done(
+    client, django_capture_on_commit_callbacks
+):
+    trainer = make_trainer()
+    course = make_course(modules=1, lessons=1, trainers=[trainer])
+    event = make_event(trainers=[trainer])
+    session = event.sessions.get()
+    (lesson,) = lessons_of(course)
+    publish(lesson, [("live_session", {"session": session})], django_capture_on_commit_callbacks)
+    assert activity_of(lesson).kind == Activity.Kind.SESSION
+
+    with django_capture_on_commit_callbacks(execute=True):
+        session_cancel(session, by=trainer)
+    activity = activity_of(lesson)
+    assert activity.kind == Activity.Kind.LESSON  # nobody can attend it: the learner may mark it done
+    assert not activity.sessions.exists()
+
+    learner = enrolled(course)
+    client.force_login(learner)
+    assert "Mark as done" in client.get(activity.url).content.decode()
 
 
 def test_attending_the_session_completes_the_step_and_the_course(client, django_capture_on_commit_callbacks):

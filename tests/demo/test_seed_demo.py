@@ -9,13 +9,16 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from accounts.models import Role, RoleGrant, User
+from demo.builders import webinars as webinars_builder
 from demo.builders.courses import COURSES
+from demo.builders.webinars import EVENTS
 from lms.courses.models import Activity, Enrollment
 from lms.quizzes.models import QUESTION_CLASSES, Question, Quiz
 from lms.quizzes.selectors.bank import question_translatable_texts
-from webinars.models import Event, Registration, Session
+from webinars.models import Attendance, Event, Registration, Session
 from webinars.selectors.events import event_list
 from webinars.selectors.registrations import waitlist
+from webinars.services.reminders import reminders_send_due
 from webinars.timezones import local
 
 COUNTED = [
@@ -182,3 +185,66 @@ def test_seed_demo_on_a_later_day_adds_no_webinar_sessions(monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: later)
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert [model.objects.count() for model in counted] == first
+
+
+@pytest.mark.django_db
+def test_seed_demo_weeks_later_brings_the_upcoming_webinars_back_and_keeps_the_past_ones(monkeypatch):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    counts = _counts()
+    upcoming = {event.title for event in event_list(when="upcoming")}
+    past = {event.title for event in event_list(when="past")}
+    sessions = {session.pk: session for session in Session.objects.select_related("event")}
+    registrations = set(Registration.objects.values_list("event_id", "user_id", "status", "queued_at"))
+
+    later = timezone.now() + timedelta(days=60)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert not event_list(when="upcoming").exists()  # two months on, the demo as first built has nothing to come
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert _counts() == counts
+    assert {event.title for event in event_list(when="upcoming")} == upcoming
+    assert {event.title for event in event_list(when="past")} == past
+    events = {spec["title"]: spec for spec in EVENTS}
+    for session in Session.objects.select_related("event"):
+        before, zone = sessions[session.pk], session.event.time_zone
+        if session.event.title in past:
+            assert (session.starts_at, session.ends_at) == (before.starts_at, before.ends_at)
+            continue
+        # Whole weeks later, at the same wall-clock time in the event's zone, as long as before, and some days
+        # ahead (so no reminder falls due at once).
+        moved = local(session.starts_at, zone).replace(tzinfo=None) - local(before.starts_at, zone).replace(tzinfo=None)
+        assert moved.days % 7 == 0 and moved.seconds == 0 and moved.days >= 7
+        assert session.ends_at - session.starts_at == before.ends_at - before.starts_at
+        assert session.starts_at > later + timedelta(days=events[session.event.title]["days"] - 1)
+        assert session.sequence == before.sequence + 1
+    assert reminders_send_due(now=later) == 0
+
+    # Registrations, the full masterclass and its waiting list are as they were.
+    assert set(Registration.objects.values_list("event_id", "user_id", "status", "queued_at")) == registrations
+    full = event_list(when="upcoming").get(capacity=3)
+    assert full.confirmed_count == 3
+    assert [registration.user.email for registration in waitlist(full)] == [
+        "learner4@example.org",
+        "learner5@example.org",
+    ]
+    to_come, gone = list(event_list(when="upcoming")), list(event_list(when="past"))
+    assert {event.language for event in to_come} == {event.language for event in gone} == {"en", "ru", "ar"}
+    assert any(event.kind == Event.Kind.HYBRID for event in to_come)
+    series = [event for event in to_come if event.sessions.count() == 4]
+    assert len(series) == 1
+
+    # Run again on the same day: nothing moves.
+    moved_to = dict(Session.objects.values_list("pk", "starts_at"))
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert dict(Session.objects.values_list("pk", "starts_at")) == moved_to
+    assert _counts() == counts
+
+    # Weeks later again, an event whose session someone attended has taken place: it stays past, with its
+    # attendance; the others come back.
+    attended = Session.objects.get(event__title=EVENTS[0]["title"])
+    even_later = later + timedelta(days=30)
+    monkeypatch.setattr(timezone, "now", lambda: even_later)
+    Attendance.objects.create(session=attended, user=User.objects.get(email="teacher@example.org"))
+    webinars_builder.build()
+    assert Session.objects.get(pk=attended.pk).starts_at == attended.starts_at
+    assert {event.title for event in event_list(when="upcoming")} == upcoming - {EVENTS[0]["title"]}

@@ -39,12 +39,15 @@ def blended_course(key: uuid.UUID, *, title: str = "Blended course") -> tuple[Co
 
 
 def session_for(key: uuid.UUID | None, **event_fields) -> tuple[Session, object]:
-    """A session that started ten minutes ago, standing for the activity ``key``, with its trainer."""
+    """A session that started ten minutes ago, shown by the activities with the translation key ``key`` (as the
+    outline sync links it), with its trainer."""
     teacher = make_trainer()
     event = EventFactory(**event_fields)
     event.trainers.set([teacher])
     start = timezone.now() - timedelta(minutes=10)
-    session = SessionFactory(event=event, starts_at=start, ends_at=start + timedelta(hours=1), activity_key=key)
+    session = SessionFactory(event=event, starts_at=start, ends_at=start + timedelta(hours=1))
+    for activity in Activity.objects.filter(translation_key=key):
+        activity.sessions.add(session)
     return session, teacher
 
 

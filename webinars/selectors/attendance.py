@@ -85,3 +85,15 @@ def event_attendance_rates(*, event: Event, user) -> list[SessionRate]:
         )
         for session in sessions
     ]
+
+
+def present_user_ids(session_ids) -> dict[int, set[int]]:
+    """Who was marked present at each of these sessions: ``{session id: {user id, ...}}`` (sessions nobody
+    attended are left out). For the layers above, which count attendance toward courses."""
+    present: dict[int, set[int]] = {}
+    rows = Attendance.objects.filter(session_id__in=list(session_ids), attended=True).values_list(
+        "session_id", "user_id"
+    )
+    for session_id, user_id in rows:
+        present.setdefault(session_id, set()).add(user_id)
+    return present

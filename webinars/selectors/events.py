@@ -1,17 +1,34 @@
-"""Reads of events: the ones a trainer manages, and the public lists of upcoming and past events. Each runs a fixed
-number of queries, whatever the number of events and sessions."""
+"""Reads of events: the ones a trainer manages (with their counts and attendance), and the public lists of
+upcoming and past events. Each runs a fixed number of queries, whatever the number of events and sessions."""
 
 from __future__ import annotations
 
 import uuid as uuid_module
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models import When as CaseWhen
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, Least
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from accounts.models import Country, Role, RoleGrant
-from webinars.models import Event, Session
+from webinars.models import Attendance, Event, Registration, Session
 
 When = Literal["upcoming", "past"]
 
@@ -25,6 +42,100 @@ def events_managed_by(user) -> QuerySet[Event]:
     if not RoleGrant.objects.filter(user=user, role=Role.TRAINER).exists():
         return Event.objects.none()
     return Event.objects.filter(trainers=user)
+
+
+class ManagedEvents(NamedTuple):
+    """A trainer's events in the three parts of her list, each row annotated (see ``event_list_managed_by``)."""
+
+    upcoming: QuerySet[Event]  # published, with a session still to come: the soonest first
+    drafts: QuerySet[Event]  # the newest first
+    past: QuerySet[Event]  # cancelled, or published with no session to come: the most recent first
+
+
+def event_list_managed_by(user, *, now: datetime | None = None) -> ManagedEvents:
+    """The events ``user`` manages (``events_managed_by``), upcoming, drafts and past, each annotated with:
+
+    - ``next_starts_at``: the start of its first scheduled session that has not ended (None when there is none);
+    - ``last_starts_at``: the start of its last session, whatever its status;
+    - ``waitlisted`` and ``pending``: the registrations on the waiting list and waiting for approval;
+    - ``present`` and ``sessions_marked``: the attendance marks "present" at its scheduled sessions, and how
+      many of those sessions have any mark;
+    - ``attendance_rate``: the people marked present out of the people with a place (``confirmed_count``) at
+      each session whose attendance was taken, in whole percent up to 100; None before any was taken or
+      without anyone confirmed.
+
+    Each part is one query, whatever the number of events (the counts are subqueries: no join multiplies
+    the rows)."""
+    now = now or timezone.now()
+    scheduled = Session.objects.filter(event=OuterRef("pk"), status=Session.Status.SCHEDULED)
+    registrations = Registration.objects.filter(event=OuterRef("pk"))
+    events = events_managed_by(user).annotate(
+        next_starts_at=Subquery(scheduled.filter(ends_at__gt=now).order_by("starts_at", "pk").values("starts_at")[:1]),
+        last_starts_at=Subquery(
+            Session.objects.filter(event=OuterRef("pk")).order_by("-starts_at", "-pk").values("starts_at")[:1]
+        ),
+        waitlisted=_counted(registrations.filter(status=Registration.Status.WAITLISTED), by="event"),
+        pending=_counted(registrations.filter(status=Registration.Status.PENDING), by="event"),
+        present=_counted(
+            Attendance.objects.filter(
+                session__event=OuterRef("pk"), session__status=Session.Status.SCHEDULED, attended=True
+            ),
+            by="session__event",
+        ),
+        sessions_marked=_counted(scheduled.filter(attendance__isnull=False), by="event"),
+    )
+    events = events.annotate(
+        attendance_rate=Case(
+            CaseWhen(Q(sessions_marked=0) | Q(confirmed_count=0), then=Value(None)),
+            default=Least(
+                Value(100),
+                rounded_percent(
+                    F("present"), ExpressionWrapper(F("sessions_marked") * F("confirmed_count"), IntegerField())
+                ),
+            ),
+            output_field=IntegerField(),
+        )
+    )
+    return ManagedEvents(
+        upcoming=events.filter(status=Event.Status.PUBLISHED, next_starts_at__isnull=False).order_by(
+            "next_starts_at", "pk"
+        ),
+        drafts=events.filter(status=Event.Status.DRAFT).order_by("-created_at", "-pk"),
+        past=events.filter(
+            Q(status=Event.Status.CANCELLED) | Q(status=Event.Status.PUBLISHED, next_starts_at__isnull=True)
+        ).order_by(F("last_starts_at").desc(nulls_last=True), "-created_at", "-pk"),
+    )
+
+
+def _counted(queryset: QuerySet, *, by: str) -> Coalesce:
+    """The number of rows of ``queryset`` (filtered on an ``OuterRef``), as a subquery: no join multiplies the
+    outer rows, and the number of queries does not grow with the rows."""
+    counted = queryset.order_by().values(by).annotate(n=Count("pk", distinct=True)).values("n")
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
+
+
+def rounded_percent(part: Combinable, whole: Combinable) -> ExpressionWrapper:
+    """``round(100 * part / whole)`` for integers ``part`` >= 0 and ``whole`` > 0, rounded as Python's ``round``
+    rounds (a half goes to the even number: 12.5 → 12, 37.5 → 38), in integer arithmetic only, so that SQLite
+    and PostgreSQL give the same number. With ``a = 100 * part`` and ``b = whole``: ``(2a + b) // 2b`` rounds a
+    half up, which is one too many exactly when ``2a + 3b`` is a multiple of ``4b`` (a half above an even
+    number). Each argument is written three times (``whole`` six), not more: they may be subqueries."""
+
+    def integer(expression) -> ExpressionWrapper:
+        return ExpressionWrapper(expression, output_field=IntegerField())
+
+    twice_a = integer(part * 200)
+    half_up = integer((twice_a + whole) / (whole * 2))
+    above_even = integer(twice_a + whole * 3)
+    four_b = integer(whole * 4)
+    return integer(
+        half_up
+        - Case(
+            CaseWhen(Exact(above_even, integer(above_even / four_b * four_b)), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
 
 
 def _with_sessions(events: QuerySet[Event]) -> QuerySet[Event]:

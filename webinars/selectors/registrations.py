@@ -1,14 +1,18 @@
-"""Reads of registrations: who may manage an event, who may register and when, the waiting list and the
-trainer's list of participants."""
+"""Reads of registrations: who may manage an event, who may register and when, who may join a session now, the
+waiting list and the trainer's list of participants."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role, RoleGrant
 from webinars.models import Event, Registration, Session
@@ -48,6 +52,56 @@ def registration_for(*, user, event: Event) -> Registration | None:
     if not user.is_authenticated:
         return None
     return Registration.objects.filter(user=user, event=event).first()
+
+
+@dataclass(frozen=True)
+class EventViewer:
+    """What one user is to one event, read once for a page: whether she is signed in, her registration (None:
+    none, or not signed in) and whether she manages the event."""
+
+    signed_in: bool
+    registration: Registration | None
+    manager: bool
+
+
+def event_viewer_get(*, user, event: Event) -> EventViewer:
+    """``user`` as ``event`` sees her: at most three queries, whatever the number of sessions."""
+    return EventViewer(
+        signed_in=user.is_authenticated,
+        registration=registration_for(user=user, event=event),
+        manager=user_can_manage_event(user, event),
+    )
+
+
+def session_join_refusal(session: Session, *, viewer: EventViewer, now: datetime) -> str | None:
+    """Why ``viewer`` may not join the online ``session`` (of ``session.event``) at ``now``, worded for her; None
+    when she may: the event's managers and confirmed participants, from ``WEBINAR_JOIN_OPENS_BEFORE`` before the
+    session starts until it ends. Reads nothing from the database."""
+    event = session.event
+    if not event.is_online:
+        return _("This session is held onsite only.")
+    if event.status == Event.Status.CANCELLED or session.status != Session.Status.SCHEDULED:
+        return _("This session is cancelled.")
+    if event.status != Event.Status.PUBLISHED:
+        return _("This event is not published yet.")
+    if not viewer.manager:
+        if not viewer.signed_in:
+            return _("Log in and register to join.")
+        status = viewer.registration.status if viewer.registration is not None else None
+        if status in (Registration.Status.PENDING, Registration.Status.WAITLISTED):
+            return _("Your place is not confirmed yet: the link is for confirmed participants.")
+        if status != Registration.Status.CONFIRMED:
+            return _("Register to join.")
+    if now < session.starts_at - settings.WEBINAR_JOIN_OPENS_BEFORE:
+        minutes = int(settings.WEBINAR_JOIN_OPENS_BEFORE.total_seconds() // 60)
+        return ngettext(
+            "The link appears %(minutes)s minute before the session starts.",
+            "The link appears %(minutes)s minutes before the session starts.",
+            minutes,
+        ) % {"minutes": minutes}
+    if now >= session.ends_at:
+        return _("This session is over.")
+    return None
 
 
 def event_is_open_to(*, event: Event, user) -> bool:

@@ -26,6 +26,7 @@ from core.sanitize import sanitize_html
 from webinars.models import Event, Registration, Session
 from webinars.selectors.registrations import ACTIVE_STATUSES, user_can_manage_event
 from webinars.services.registration import event_url_in, registration_fill_places
+from webinars.signals import sessions_cancelled
 from webinars.timezones import LocalTimeError, format_in, to_utc, weekly
 
 # What a trainer sets on an event (status and sequence change only through the services below).
@@ -168,6 +169,7 @@ def event_cancel(event: Event, *, by: User) -> Event:
                 "event_cancelled",
                 lambda user: {"sessions": [_session_times(session, user, locked) for session in cancelled]},
             )
+        _announce_cancelled([session.pk for session in cancelled])
     _copy(locked, into=event)
     return event
 
@@ -319,11 +321,18 @@ def session_cancel(session: Session, *, by: User) -> Session:
         _raise_sequence(locked_event)
         if locked_event.status == Event.Status.PUBLISHED:
             _notify(locked_event, "session_cancelled", lambda user: _session_times(locked, user, locked_event))
+        _announce_cancelled([locked.pk])
     _copy(locked, into=session)
     return session
 
 
 # Helpers -------------------------------------------------------------------------------------------------------
+
+
+def _announce_cancelled(session_ids: list[int]) -> None:
+    """Send ``sessions_cancelled`` once the cancellation commits (nothing for an empty list)."""
+    if session_ids:
+        transaction.on_commit(lambda: sessions_cancelled.send_robust(sender=Session, session_ids=sorted(session_ids)))
 
 
 def _is_trainer(user: User) -> bool:

@@ -15,18 +15,16 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import User
 from webinars.models import Attendance, Event, Registration, Session
 from webinars.providers import ProviderError, provider_for
-from webinars.selectors.registrations import user_can_manage_event
+from webinars.selectors.registrations import event_viewer_get, session_join_refusal, user_can_manage_event
 
 logger = logging.getLogger("maktaba.webinars")
 
@@ -51,43 +49,13 @@ def session_join_url(*, session: Session, user: User, now: datetime | None = Non
 
 def session_join_check(*, session: Session, user: User, now: datetime | None = None) -> bool:
     """Whether ``user`` may join ``session`` now, without asking the provider: raises ``JoinNotAvailable``
-    with the reason, or returns True for a moderator (a trainer) and False for a participant."""
-    now = now or timezone.now()
-    event = session.event
-    if not event.is_online:
-        raise JoinNotAvailable(_("This session is held onsite only."))
-    if event.status == Event.Status.CANCELLED or session.status != Session.Status.SCHEDULED:
-        raise JoinNotAvailable(_("This session is cancelled."))
-    if event.status != Event.Status.PUBLISHED:
-        raise JoinNotAvailable(_("This event is not published yet."))
-    manager = user_can_manage_event(user, event)
-    if not manager:
-        _check_registered(event=event, user=user)
-    opens_at = session.starts_at - settings.WEBINAR_JOIN_OPENS_BEFORE
-    if now < opens_at:
-        minutes = int(settings.WEBINAR_JOIN_OPENS_BEFORE.total_seconds() // 60)
-        raise JoinNotAvailable(
-            ngettext(
-                "The link appears %(minutes)s minute before the session starts.",
-                "The link appears %(minutes)s minutes before the session starts.",
-                minutes,
-            )
-            % {"minutes": minutes}
-        )
-    if now >= session.ends_at:
-        raise JoinNotAvailable(_("This session is over."))
-    return manager
-
-
-def _check_registered(*, event: Event, user: User) -> None:
-    if not user.is_authenticated:
-        raise JoinNotAvailable(_("Log in and register to join."))
-    status = Registration.objects.filter(event=event, user=user).values_list("status", flat=True).first()
-    if status == Registration.Status.CONFIRMED:
-        return
-    if status in (Registration.Status.PENDING, Registration.Status.WAITLISTED):
-        raise JoinNotAvailable(_("Your place is not confirmed yet: the link is for confirmed participants."))
-    raise JoinNotAvailable(_("Register to join."))
+    with the reason, or returns True for a moderator (a trainer) and False for a participant. The rule is
+    ``session_join_refusal``, which pages call with the viewer read once for all the sessions."""
+    viewer = event_viewer_get(user=user, event=session.event)
+    reason = session_join_refusal(session, viewer=viewer, now=now or timezone.now())
+    if reason is not None:
+        raise JoinNotAvailable(reason)
+    return viewer.manager
 
 
 def session_end_meeting(*, session: Session, by: User) -> None:

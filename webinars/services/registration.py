@@ -10,6 +10,10 @@ A free place always goes to the waiting list first, first come first served (by 
 newcomer, an approved request or a person a trainer adds joins the list and takes a place only if it reaches
 her. Emails are written in the recipient's language and time zone and go out after the commit (``email_send``
 queues them through the outbox).
+
+Every change of a registration's status raises its ``sequence``, which her private calendar feed adds to the
+SEQUENCE of the event's sessions: her calendar then replaces what it shows (the sessions cancelled when she
+leaves or is turned down, planned again when she comes back, and refreshed when she gets a place).
 """
 
 from __future__ import annotations
@@ -68,7 +72,7 @@ def registration_register(*, event: Event, user: User, now: datetime | None = No
         notices = _Notices(locked, moment)
         for other in promoted:
             if other.pk == registration.pk:
-                registration.status = Status.CONFIRMED
+                registration.status, registration.sequence = Status.CONFIRMED, other.sequence
             else:
                 notices.send(other, "registration_promoted")
         template = {
@@ -116,8 +120,8 @@ def registration_cancel(*, registration: Registration, by: User, now: datetime |
         current = Registration.objects.select_related("user").get(pk=registration.pk)
         if current.status in ACTIVE_STATUSES:
             was_confirmed = current.status == Status.CONFIRMED
-            current.status, current.updated_at = Status.CANCELLED, moment
-            current.save(update_fields=["status", "updated_at"])
+            current.status, current.updated_at, current.sequence = Status.CANCELLED, moment, current.sequence + 1
+            current.save(update_fields=["status", "updated_at", "sequence"])
             promoted = []
             if was_confirmed:
                 _count(locked, -1)
@@ -155,13 +159,13 @@ def registration_decide(*, registration: Registration, by: User, approve: bool) 
         current = Registration.objects.select_related("user").get(pk=registration.pk)
         if current.status == Status.PENDING:
             current.status = Status.WAITLISTED if approve else Status.REJECTED
-            current.updated_at = moment
-            current.save(update_fields=["status", "updated_at"])
+            current.updated_at, current.sequence = moment, current.sequence + 1
+            current.save(update_fields=["status", "updated_at", "sequence"])
             promoted = _fill_places(locked, moment) if approve else []
             notices = _Notices(locked, moment)
             for other in promoted:
                 if other.pk == current.pk:
-                    current.status = Status.CONFIRMED
+                    current.status, current.sequence = Status.CONFIRMED, other.sequence
                 else:
                     notices.send(other, "registration_promoted")
             if not approve:
@@ -202,7 +206,8 @@ def registration_add(*, event: Event, by: User, users: Iterable[User]) -> int:
             if registration is not None and registration.status == Status.PENDING:
                 # She asked first: she keeps her place in the order.
                 registration.status, registration.added_by, registration.updated_at = Status.WAITLISTED, by, moment
-                registration.save(update_fields=["status", "added_by", "updated_at"])
+                registration.sequence += 1
+                registration.save(update_fields=["status", "added_by", "updated_at", "sequence"])
             else:
                 registration = _queue(
                     locked, user, status=Status.WAITLISTED, moment=moment, existing=registration, added_by=by
@@ -211,7 +216,7 @@ def registration_add(*, event: Event, by: User, users: Iterable[User]) -> int:
         notices = _Notices(locked, moment)
         for other in _fill_places(locked, moment):
             if other.pk in added:
-                added[other.pk].status = Status.CONFIRMED
+                added[other.pk].status, added[other.pk].sequence = Status.CONFIRMED, other.sequence
             else:
                 notices.send(other, "registration_promoted")
         for registration in added.values():
@@ -272,7 +277,8 @@ def _queue(
         )
     existing.status, existing.queued_at, existing.updated_at, existing.added_by = status, moment, moment, added_by
     existing.country_id, existing.region_id = geography["country_id"], geography["region_id"]
-    existing.save(update_fields=["status", "queued_at", "updated_at", "added_by", "country", "region"])
+    existing.sequence += 1  # her calendar had the sessions as cancelled
+    existing.save(update_fields=["status", "queued_at", "updated_at", "added_by", "country", "region", "sequence"])
     return existing
 
 
@@ -292,10 +298,11 @@ def _fill_places(event: Event, moment: datetime) -> list[Registration]:
     promoted = list(queue)
     if promoted:
         Registration.objects.filter(pk__in=[registration.pk for registration in promoted]).update(
-            status=Status.CONFIRMED, updated_at=moment
+            status=Status.CONFIRMED, updated_at=moment, sequence=F("sequence") + 1
         )
         for registration in promoted:
             registration.status, registration.updated_at = Status.CONFIRMED, moment
+            registration.sequence += 1
         _count(event, len(promoted))
     return promoted
 
