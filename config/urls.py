@@ -11,6 +11,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # /verify/<code>/ (the QR code's address, no language prefix) and /<lang>/verify/, /<lang>/certificates/...
+    path("", include("certificates.urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -19,6 +19,7 @@ from accounts.models import User
 from core.mail import email_send
 from core.text import fold
 
+from .certificates import certificate_for_completion
 from .models import Activity, ActivityProgress, Announcement, Cohort, Course, Enrollment, Module
 from .selectors import user_can_manage_course
 from .signals import course_completed
@@ -345,12 +346,15 @@ def enrollment_check_completion(enrollment: Enrollment) -> bool:
     if required.exclude(progress__enrollment=enrollment).exists():
         return False
     now = timezone.now()
-    changed = Enrollment.objects.filter(pk=enrollment.pk, completed_at__isnull=True).update(
-        status=Enrollment.Status.COMPLETED, completed_at=now, updated_at=now
-    )
-    if not changed:
-        return False
-    enrollment.status, enrollment.completed_at = Enrollment.Status.COMPLETED, now
+    with transaction.atomic():
+        changed = Enrollment.objects.filter(pk=enrollment.pk, completed_at__isnull=True).update(
+            status=Enrollment.Status.COMPLETED, completed_at=now, updated_at=now
+        )
+        if not changed:
+            return False
+        enrollment.status, enrollment.completed_at = Enrollment.Status.COMPLETED, now
+        # In the completion's transaction: the certificate exists exactly when the completion does.
+        certificate_for_completion(enrollment)
     transaction.on_commit(lambda: course_completed.send(sender=Enrollment, enrollment=enrollment))
     logger.info("Enrollment %s completed course %s", enrollment.pk, enrollment.course_id)
     return True
