@@ -293,6 +293,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_trainer(self) -> bool:
         return self.is_superuser or Role.TRAINER in self.role_names
 
+    @property
+    def is_site_administrator(self) -> bool:
+        """For showing links only: what she may do is decided by the selectors and services."""
+        return self.is_superuser or Role.SITE_ADMINISTRATOR in self.role_names
+
 
 class Role(models.TextChoices):
     TRAINER = "trainer", _("Trainer")

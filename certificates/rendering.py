@@ -40,6 +40,10 @@ DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
 PLACEHOLDERS: dict[str, Any] = {
     "learner_name": gettext_lazy("The learner's name as she set it for certificates."),
     "learner_name_latin": gettext_lazy("Her name in Latin letters, if she gave it (empty otherwise)."),
+    "achievement": gettext_lazy(
+        "What she did, in the certificate's language: “has successfully completed the course”, or “took part in the "
+        "workshop” for a workshop's attendance certificate."
+    ),
     "course_title": gettext_lazy("The course's (or workshop's) title in the certificate's language."),
     "hours": gettext_lazy("The hours of study, as a number."),
     "completion_date": gettext_lazy("The day she completed the course."),
@@ -190,6 +194,7 @@ def certificate_values(certificate, *, verification_url: str) -> dict[str, Any]:
     """The placeholders' values for a certificate, from its snapshot only (so a re-render says the same)."""
     snapshot = certificate.snapshot
     return {
+        "kind": snapshot.get("kind", "course"),
         "learner_name": snapshot.get("learner_name", ""),
         "learner_name_latin": snapshot.get("learner_name_latin", ""),
         "course_title": _in(snapshot.get("titles", {}), certificate.language),
@@ -212,9 +217,10 @@ def sample_values(language: str, *, verification_url: str = "https://example.org
         "ar": ("فاطمة الزهراء بن علي", "Fatima Al-Zahra Ben Ali"),
     }
     with translation.override(language):
-        title = _("Teaching with digital tools")
+        title, issuer = _("Teaching with digital tools"), _("Ministry of Education")
     name, latin = names.get(language, names["en"])
     return {
+        "kind": "course",
         "learner_name": name,
         "learner_name_latin": latin,
         "course_title": title,
@@ -222,13 +228,26 @@ def sample_values(language: str, *, verification_url: str = "https://example.org
         "completion_date": "2026-11-20",
         "issue_date": "2026-11-21",
         "valid_until": "",
+        # As lms snapshots them (lms.competencies.framework), in the three languages.
         "competencies": [
-            {"code": "3.1", "aspect": {"en": "Pedagogy"}, "level": {"en": "Knowledge Acquisition"}},
-            {"code": "4.2", "aspect": {"en": "Application of Digital Skills"}, "level": {"en": "Knowledge Deepening"}},
+            {
+                "code": "3.1",
+                "aspect": {"en": "Pedagogy", "ru": "Педагогические практики", "ar": "أصول التدريس"},
+                "level": {"en": "Knowledge Acquisition", "ru": "Приобретение знаний", "ar": "اكتساب المعرفة"},
+            },
+            {
+                "code": "4.2",
+                "aspect": {
+                    "en": "Application of Digital Skills",
+                    "ru": "Применение цифровых навыков",
+                    "ar": "تطبيق المهارات الرقمية",
+                },
+                "level": {"en": "Knowledge Deepening", "ru": "Углубление знаний", "ar": "تعميق المعرفة"},
+            },
         ],
         "verification_code": code_display("7K3MQ2X9ABCD4EFGH5JKMN6PQR"),
         "verification_url": verification_url,
-        "issuer": _("Ministry of Education"),
+        "issuer": issuer,
     }
 
 
@@ -246,6 +265,10 @@ def _value_markup(name: str, values: dict[str, Any], design: Design) -> str:
         return _("Valid until %(date)s") % {"date": _date_markup(until)} if until else ""
     if name == "hours":
         return html.escape(_hours(value))
+    if name == "achievement":
+        if values.get("kind") == "workshop":
+            return html.escape(_("took part in the workshop"))
+        return html.escape(_("has successfully completed the course"))
     if name in ("verification_code", "verification_url"):
         return _ltr(html.escape(str(value)))
     if name == "competencies":

@@ -14,7 +14,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import URLResolver, path
 from django.urls.resolvers import RoutePattern
 
-from . import views, views_badges, views_manage
+from . import views, views_badges, views_bulk, views_manage, views_templates
 
 app_name = "certificates"
 
@@ -25,7 +25,9 @@ localised_urlpatterns = i18n_patterns(
     path("certificates/<uuid:certificate_uuid>/download/", views.certificate_download, name="download"),
     path("certificates/<uuid:certificate_uuid>/name/", views_manage.name_correction, name="name-correction"),
     path("certificates/manage/", views_manage.manage_list, name="manage"),
+    *views_bulk.urlpatterns,  # bulk-*
     path("certificates/manage/<uuid:certificate_uuid>/", views_manage.manage_detail, name="manage-detail"),
+    *views_templates.urlpatterns,  # template-*
     prefix_default_language=True,
 )
 

@@ -92,9 +92,10 @@ def font_face_css(fonts_dir: Path | None = None) -> str:
         if not path.is_file():
             raise PdfError(f"The font {face.file} is missing from {fonts_dir}")
         weight = "bold" if face.bold else "normal"
-        rules.append(
-            f'@font-face {{ font-family: "{face.family}"; src: url("{path.as_uri()}"); font-weight: {weight}; }}'
-        )
+        # A plain path, not a file: URI: xhtml2pdf copies a URI's font to a temporary file and hashes the copy on
+        # every render (about 6% of a certificate's time, bench/certificates.py); the PDF bytes are the same.
+        source = path.as_uri() if '"' in str(path) or "\\" in str(path) else str(path)
+        rules.append(f'@font-face {{ font-family: "{face.family}"; src: url("{source}"); font-weight: {weight}; }}')
     return "\n".join(rules)
 
 

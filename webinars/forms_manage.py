@@ -122,7 +122,7 @@ EVENT_FIELDSETS: tuple[tuple[Any, tuple[str, ...]], ...] = (
         gettext_lazy("Registration"),
         ("capacity", "registration_opens_at", "registration_closes_at", "requires_approval", "countries"),
     ),
-    (gettext_lazy("Materials"), ("materials",)),
+    (gettext_lazy("Materials"), ("materials", "gives_certificate")),
 )
 
 

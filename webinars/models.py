@@ -67,6 +67,11 @@ class Event(models.Model):
     )
     join_url = models.URLField(_("meeting link"), max_length=500, blank=True)
     materials = models.TextField(_("materials"), blank=True, help_text=_("Sanitised HTML: links to slides, readings."))
+    gives_certificate = models.BooleanField(
+        _("attendance certificate"),
+        default=False,
+        help_text=_("Participants present at every session receive a certificate of attendance."),
+    )
     # Confirmed registrations, kept by the services under the event's row lock (capacity checks read it).
     confirmed_count = models.PositiveIntegerField(default=0, editable=False)
     # RFC 5545 SEQUENCE: raised by every change that calendars must learn about.

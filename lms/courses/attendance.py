@@ -19,6 +19,7 @@ from django.db import transaction
 
 from webinars.selectors.attendance import present_user_ids
 
+from .certificates import certificates_for_attendance
 from .models import Activity, Course, Enrollment
 from .services import EnrollmentError, activity_complete
 
@@ -65,6 +66,7 @@ def on_attendance_marked(
     )
     for activity in activities:
         _complete(activity, user_ids_present, reason=f"session {session.pk}")
+    certificates_for_attendance(session.event, user_ids_present)
 
 
 def _complete(activity: Activity, user_ids: Iterable[int], *, reason: str) -> None:

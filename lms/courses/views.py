@@ -7,10 +7,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from certificates.selectors import certificate_facts, certificates_of
 from core.exports import iter_csv
 from lms.competencies.models import ASPECT_CHOICES, LEVEL_CHOICES
 
@@ -75,11 +76,19 @@ def activity_complete(request: HttpRequest, activity_id: int) -> HttpResponse:
     return redirect(following.url if following and following.url else _back(request, activity.course))
 
 
+DASHBOARD_CERTIFICATES = 5  # the newest; "My certificates" lists them all
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """My learning: enrolled courses with progress, where to continue, completed courses and competencies."""
     rows = selectors.dashboard_for(request.user)
     profile = selectors.competency_profile(request.user)
+    language = get_language()
+    certificates = [
+        {"certificate": certificate, "facts": certificate_facts(certificate, language=language)}
+        for certificate in certificates_of(request.user)[:DASHBOARD_CERTIFICATES]
+    ]
     return render(
         request,
         "courses/dashboard.html",
@@ -87,6 +96,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "current": [row for row in rows if not row.enrollment.completed_at],
             "completed": [row for row in rows if row.enrollment.completed_at],
             "profile": profile,
+            "certificates": certificates,
             "aspects": ASPECT_CHOICES,
             "levels": LEVEL_CHOICES,
         },

@@ -97,3 +97,20 @@ def present_user_ids(session_ids) -> dict[int, set[int]]:
     for session_id, user_id in rows:
         present.setdefault(session_id, set()).add(user_id)
     return present
+
+
+def present_at_every_session(event: Event, user_ids) -> list[int]:
+    """Of ``user_ids``, those marked present at every scheduled (not cancelled) session of ``event``, in id order:
+    who earns the event's attendance certificate. One query."""
+    scheduled = event.sessions.filter(status=Session.Status.SCHEDULED)
+    total = scheduled.count()
+    if not total:
+        return []
+    return list(
+        Attendance.objects.filter(session__in=scheduled, user_id__in=list(user_ids), attended=True)
+        .values("user_id")
+        .annotate(sessions=Count("session", distinct=True))
+        .filter(sessions=total)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )

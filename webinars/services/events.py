@@ -45,6 +45,7 @@ EVENT_FIELDS = {
     "provider",
     "join_url",
     "materials",
+    "gives_certificate",
 }
 EVENT_RELATIONS = {"trainers", "countries", "regions"}
 RICH_TEXT_FIELDS = {"description", "materials"}
