@@ -42,7 +42,14 @@ from core.models import Job
 
 from .codes import code_display
 from .models import Certificate, Rendition
-from .selectors import State, certificate_facts, certificates_in_scope, certificates_managed_by, manage_scope
+from .selectors import (
+    State,
+    certificate_facts,
+    certificates_in_scope,
+    certificates_list_allowed,
+    certificates_managed_by,
+    manage_scope,
+)
 from .services import certificate_render
 
 logger = logging.getLogger("maktaba.certificates")
@@ -58,7 +65,13 @@ MAX_FAILURES_KEPT = 200  # failures listed on the job (all of them are counted a
 
 
 def bulk_allowed(user: User) -> bool:
-    """Superusers and site administrators: whoever administers certificates at all."""
+    """Whoever has a list of certificates (administrators, and trainers for their own courses and workshops) may
+    download it as a zip."""
+    return certificates_list_allowed(user)
+
+
+def rerender_allowed(user: User) -> bool:
+    """Superusers and site administrators: re-rendering changes certificates, which trainers do not."""
     return not manage_scope(user).is_empty
 
 
@@ -244,7 +257,7 @@ def rerender_candidates(user: User, *, language: str, partner_site_id: int | Non
 def bulk_rerender(*, by: User, language: str, partner_site_id: int | None = None, job_id: Any = None) -> dict[str, Any]:
     """Render the certificates of ``rerender_candidates`` again with their template as it is now (reason
     "template changed"). Returns counts (changed, unchanged, failed) and the failures, with their codes."""
-    if not bulk_allowed(by):
+    if not rerender_allowed(by):
         raise PermissionDenied
     if partner_site_id is not None and not rerender_partner_sites(by).filter(pk=partner_site_id).exists():
         raise PermissionDenied

@@ -21,6 +21,7 @@ from accounts.scope import NOBODY, Scope
 
 from .codes import code_display
 from .models import Certificate, NameCorrection, Rendition
+from .subjects import trainer_subject_keys
 
 # Fields the public pages read; the learner's account (``user``) is not among them.
 _PUBLIC_FIELDS = (
@@ -241,10 +242,32 @@ def certificate_can_manage(user: User, certificate: Certificate) -> bool:
     return not scope.is_empty and scope.covers(country_id=certificate.country_id, region_id=certificate.region_id)
 
 
+def certificates_visible_to(user: User) -> QuerySet[Certificate]:
+    """The certificates on ``user``'s list: those she administers (``manage_scope``) and, as a trainer, those of
+    the courses and workshops she teaches (``subjects.trainer_subject_keys``), which she sees but does not change."""
+    scope = manage_scope(user)
+    if scope.everything:
+        return Certificate.objects.order_by("-issued_at", "-pk")
+    keys = trainer_subject_keys(user)
+    if scope.is_empty and not keys:
+        return Certificate.objects.none()
+    condition = Q(pk__in=[])
+    if not scope.is_empty:
+        condition |= scope.geography_q()
+    if keys:
+        condition |= Q(subject_key__in=sorted(keys))
+    return Certificate.objects.filter(condition).order_by("-issued_at", "-pk")
+
+
+def certificates_list_allowed(user: User) -> bool:
+    """Whether ``user`` has a certificates list at all: administrators and trainers."""
+    return user.is_authenticated and (not manage_scope(user).is_empty or bool(trainer_subject_keys(user)))
+
+
 def certificates_managed_by(user: User, *, search: str = "", status: str = "") -> QuerySet[Certificate]:
-    """The certificates ``user`` administers, newest first, found by code, the learner's name (as printed) or
-    email; each with ``pending_corrections``."""
-    certificates = certificates_in_scope(manage_scope(user)).select_related("user")
+    """The certificates on ``user``'s list (``certificates_visible_to``), newest first, found by code, the
+    learner's name (as printed) or email; each with ``pending_corrections``."""
+    certificates = certificates_visible_to(user).select_related("user")
     search = search.strip()
     if search:
         from .codes import code_normalise

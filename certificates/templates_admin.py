@@ -47,12 +47,9 @@ _IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg"}
 ImageChoice = bytes | str | None
 
 
-class TemplateRejected(Exception):
-    """What is wrong with a template an administrator submitted: messages for her, in her language."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__("; ".join(messages))
-        self.messages = messages
+class TemplateRejected(TemplateError):
+    """What is wrong with a template an administrator submitted (its images, its rules, its render): messages for
+    her, in her language, like ``rendering.TemplateError`` for its HTML and CSS."""
 
 
 @dataclass(frozen=True)

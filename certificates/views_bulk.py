@@ -91,7 +91,8 @@ def bulk_download(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def bulk_rerender(request: HttpRequest) -> HttpResponse:
     """Render again, with the template as it is now, every certificate in her scope written in one language."""
-    _require_administrator(request)
+    if not bulk.rerender_allowed(request.user):
+        raise PermissionDenied
     # ?language=…&partner_site=… fills the form in, for a link from a template that was just changed.
     initial = {"language": request.GET.get("language", ""), "partner_site": request.GET.get("partner_site", "")}
     form = RerenderForm(request.POST or None, user=request.user, initial=initial)

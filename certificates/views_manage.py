@@ -36,17 +36,24 @@ PER_PAGE = 50
 @require_GET
 def manage_list(request: HttpRequest) -> HttpResponse:
     """The certificates she administers: search by code, name or email; filter by status; paginated."""
-    if selectors.manage_scope(request.user).is_empty:
+    if not selectors.certificates_list_allowed(request.user):
         raise PermissionDenied
+    scope = selectors.manage_scope(request.user)  # the rows she administers link to their page; a trainer's do not
     search, status = request.GET.get("q", "").strip()[:200], request.GET.get("status", "")
     certificates = selectors.certificates_managed_by(request.user, search=search, status=status)
     page = Paginator(certificates, PER_PAGE).get_page(request.GET.get("page"))
     language = translation.get_language()
     rows = [
-        {"certificate": certificate, "facts": selectors.certificate_facts(certificate, language=language)}
+        {
+            "certificate": certificate,
+            "facts": selectors.certificate_facts(certificate, language=language),
+            "manages": not scope.is_empty
+            and scope.covers(country_id=certificate.country_id, region_id=certificate.region_id),
+        }
         for certificate in page.object_list
     ]
     context = {
+        "administrator": not scope.is_empty,
         "page_obj": page,
         "rows": rows,
         "search": search,

@@ -14,3 +14,10 @@ class CoursesConfig(AppConfig):
 
         # Attendance at a live session completes the course activities that stand for it.
         attendance_marked.connect(attendance.on_attendance_marked, dispatch_uid="courses-session-attendance")
+
+        from certificates.subjects import subject_provider_register
+
+        from .certificates import trainer_subject_keys
+
+        # A trainer sees the certificates of her courses and workshops (certificates knows only subject keys).
+        subject_provider_register(trainer_subject_keys)

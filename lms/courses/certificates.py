@@ -24,8 +24,10 @@ from certificates.services import certificate_award
 from lms.competencies.framework import ASPECTS, LEVELS
 from webinars.models import Event, Session
 from webinars.selectors.attendance import present_at_every_session
+from webinars.selectors.events import events_managed_by
 
 from .models import Course, Enrollment
+from .selectors import courses_managed_by
 
 
 def certificate_for_completion(enrollment: Enrollment) -> Certificate | None:
@@ -109,3 +111,13 @@ def certificates_for_attendance(event: Event, user_ids) -> list[Certificate]:
             )
         )
     return awarded
+
+
+def trainer_subject_keys(user) -> list[str]:
+    """The subject keys of the courses and events ``user`` teaches (``certificates.subjects``): two queries. None
+    for a superuser, who sees every certificate anyway."""
+    if user.is_superuser:
+        return []
+    courses = [f"course:{key}" for key in courses_managed_by(user).values_list("uuid", flat=True)]
+    events = [f"event:{key}" for key in events_managed_by(user).values_list("uuid", flat=True)]
+    return courses + events

@@ -348,9 +348,14 @@ def test_the_list_pages_bulk_actions_keep_its_filters_and_carry_the_csrf_token(r
     request = rf.get(url("manage"))
     request.user = superuser()
     html = render_to_string(
-        "certificates/manage/bulk_actions.html", {"search": "Amina", "status": "valid"}, request=request
+        "certificates/manage/bulk_actions.html",
+        {"search": "Amina", "status": "valid", "administrator": True},
+        request=request,
     )
     assert f'action="{url("bulk-download")}"' in html and 'method="post"' in html
     assert 'name="csrfmiddlewaretoken"' in html
     assert 'name="q" value="Amina"' in html and 'name="status" value="valid"' in html
     assert url("bulk-rerender") in html
+    # A trainer's list offers the zip but not re-rendering, which changes certificates.
+    as_trainer = render_to_string("certificates/manage/bulk_actions.html", {"administrator": False}, request=request)
+    assert url("bulk-download") in as_trainer and url("bulk-rerender") not in as_trainer
