@@ -294,6 +294,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_superuser or Role.TRAINER in self.role_names
 
     @property
+    def is_ministry_official(self) -> bool:
+        """For showing links only, like ``is_site_administrator``."""
+        return Role.MINISTRY_OFFICIAL in self.role_names
+
+    @property
     def is_site_administrator(self) -> bool:
         """For showing links only: what she may do is decided by the selectors and services."""
         return self.is_superuser or Role.SITE_ADMINISTRATOR in self.role_names

@@ -8,6 +8,7 @@ from django import forms
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.utils.translation import gettext_lazy as _
 
+from .batch import MAX_BYTES, BatchError, batch_codes_read
 from .codes import code_normalise
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
@@ -142,3 +143,34 @@ class NameCorrectionForm(NameForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example, how your name is written in your passport."),
     )
+
+
+class BatchCheckForm(forms.Form):
+    """Codes to check at once: a file, or pasted (the file wins when both are given)."""
+
+    file = forms.FileField(
+        label=_("A list of codes (CSV)"),
+        required=False,
+        help_text=_("Codes in the first column, one per row, up to 1,000; a header row is allowed. Up to 1 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"}),
+    )
+    codes = forms.CharField(
+        label=_("Or paste the codes"),
+        required=False,
+        help_text=_("One code per line."),
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "ltr", "spellcheck": "false", "autocomplete": "off"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None and upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("The list is larger than 1 MB. Split it into smaller lists."))
+        data = upload.read() if upload is not None else (cleaned.get("codes") or "").encode()
+        if not data.strip():
+            raise forms.ValidationError(_("Choose a file or paste the codes."))
+        try:
+            cleaned["code_list"] = batch_codes_read(data)
+        except BatchError as error:
+            raise forms.ValidationError(str(error)) from None
+        return cleaned

@@ -91,6 +91,14 @@ def certificate_by_code(code: str) -> Certificate | None:
     return Certificate.objects.only(*_PUBLIC_FIELDS).filter(code=code).first()
 
 
+def certificates_by_codes(codes) -> dict[str, Certificate]:
+    """The certificates with these (normalised) codes, by code: one query, with what verification shows."""
+    return {
+        certificate.code: certificate
+        for certificate in Certificate.objects.filter(code__in=set(codes)).only(*_PUBLIC_FIELDS)
+    }
+
+
 def rendition_by_sha256(digest: str) -> Rendition | None:
     """The rendition whose PDF has this SHA-256 (hex), current or not, with its certificate; or None."""
     digest = (digest or "").strip().lower()

@@ -20,6 +20,7 @@ app_name = "certificates"
 
 localised_urlpatterns = i18n_patterns(
     path("verify/", views.certificate_lookup, name="lookup"),
+    path("verify/batch/", views_manage.batch_check_view, name="batch-check"),
     path("verify/<str:code>/", views.certificate_verify_localised, name="verify-localised"),
     path("certificates/", views.certificate_list, name="mine"),
     path("certificates/<uuid:certificate_uuid>/download/", views.certificate_download, name="download"),

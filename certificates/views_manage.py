@@ -10,15 +10,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.models import Role
+from accounts.selectors import user_has_role
+from core.exports import iter_csv
+from core.ratelimit import ratelimit_hit
+
 from . import selectors
-from .forms import NameCorrectionForm, NameForm, RevokeForm
+from .batch import MAX_CODES, batch_check
+from .forms import BatchCheckForm, NameCorrectionForm, NameForm, RevokeForm
 from .models import Certificate, NameCorrection
 from .services import (
     CertificateError,
@@ -29,6 +36,7 @@ from .services import (
 )
 
 PER_PAGE = 50
+BATCH_RATE = "batch-check-user"
 
 
 @never_cache
@@ -153,3 +161,32 @@ def name_correction(request: HttpRequest, certificate_uuid: uuid.UUID) -> HttpRe
         "pending": pending,
     }
     return render(request, "certificates/name_correction.html", context, status=400 if form.errors else 200)
+
+
+# Ministries: a batch of codes ------------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def batch_check_view(request: HttpRequest) -> HttpResponse:
+    """Check up to 1,000 codes at once (a CSV file or pasted), for ministry officials and administrators: a CSV
+    with what verification says of each. Each batch counts toward her rate limit."""
+    if not user_has_role(request.user, Role.MINISTRY_OFFICIAL, Role.SITE_ADMINISTRATOR):
+        raise PermissionDenied
+    form = BatchCheckForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        ratelimit_hit(request, group=BATCH_RATE, key="user")
+        if form.is_valid():
+            header, rows = batch_check(form.cleaned_data["code_list"], language=translation.get_language())
+            response = StreamingHttpResponse(iter_csv(header, rows), content_type="text/csv; charset=utf-8")
+            name = f"certificate-check-{timezone.localdate().isoformat()}.csv"
+            response["Content-Disposition"] = content_disposition_header(True, name)
+            response["Cache-Control"] = "private, no-store"
+            return response
+    return render(
+        request,
+        "certificates/batch_check.html",
+        {"form": form, "max_codes": MAX_CODES},
+        status=400 if form.errors else 200,
+    )

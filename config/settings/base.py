@@ -203,6 +203,7 @@ RATES = {
     "signup-ip": env("RATE_SIGNUP_IP", "10/h"),
     "password-reset-ip": env("RATE_PASSWORD_RESET_IP", "10/h"),
     "lookup-ip": env("RATE_LOOKUP_IP", "60/10m"),
+    "batch-check-user": env("RATE_BATCH_CHECK_USER", "30/h"),
     "resource-submit-user": env("RATE_RESOURCE_SUBMIT_USER", "10/d"),
 }
 
