@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Country, Institution, PartnerSite, Region, RoleGrant, User
+from .models import AuditEntry, Country, Institution, PartnerSite, Region, RoleGrant, User
 
 
 class RoleGrantInline(admin.TabularInline):
@@ -95,3 +95,23 @@ class InstitutionAdmin(admin.ModelAdmin):
 class PartnerSiteAdmin(admin.ModelAdmin):
     list_display = ["site", "country"]
     autocomplete_fields = ["country"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log, read-only: who saw whose personal data, and when."""
+
+    list_display = ("created_at", "actor", "action", "subject", "detail")
+    list_filter = ("action",)
+    search_fields = ("actor__email", "subject__email", "detail")
+    date_hierarchy = "created_at"
+    list_select_related = ("actor", "subject")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

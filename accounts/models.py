@@ -383,3 +383,31 @@ class RoleGrant(models.Model):
             raise ValidationError({"partner_site": _("A site administrator's role needs a partner site.")})
         if self.region_id and self.region.country_id != self.country_id:
             raise ValidationError({"region": _("This region is not in the chosen country.")})
+
+
+class AuditEntry(models.Model):
+    """One view or export of personal data by an official (a ministry official, a site administrator): who, what,
+    whose, when. Written by the pages that show it (``accounts.audit.audit_record``); read by superusers."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    action = models.CharField(_("action"), max_length=40)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("about"),
+    )
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

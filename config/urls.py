@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("lms.courses.urls")),
     path("", include("lms.quizzes.urls")),
     path("", include("webinars.urls")),
+    path("", include("lms.reports.views")),
     path("", include("cms.urls")),
     path("", include("core.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
