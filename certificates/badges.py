@@ -42,6 +42,7 @@ from PIL import Image, ImageDraw, ImageFont
 from core.pdf import FONTS_DIR
 
 from .models import Certificate
+from .texts import text_in
 
 CONTEXT = "https://w3id.org/openbadges/v2"
 MEDIA_TYPE = "application/ld+json"
@@ -169,7 +170,7 @@ def badge_class(subject_key: str, *, snapshot: dict[str, Any], language: str, fa
     certificate's own language, for a title the snapshot lacks in ``language``). Its editions in the snapshot's
     other languages are ``related``."""
     titles = snapshot.get("titles") or {}
-    title = _pick(titles, language, fallback)
+    title = text_in(titles, language, fallback)[0]
     with translation.override(language):
         site = str(settings.MAKTABA_NAME)
         if snapshot.get("kind") == "event":
@@ -195,8 +196,8 @@ def badge_class(subject_key: str, *, snapshot: dict[str, Any], language: str, fa
                     gettext("- %(code)s %(aspect)s: %(level)s")
                     % {
                         "code": item.get("code", ""),
-                        "aspect": _pick(item.get("aspect"), language, fallback),
-                        "level": _pick(item.get("level"), language, fallback),
+                        "aspect": text_in(item.get("aspect"), language, fallback)[0],
+                        "level": text_in(item.get("level"), language, fallback)[0],
                     }
                 )
             narrative += "\n\n" + "\n".join(lines)
@@ -260,15 +261,6 @@ def revocation_list(revoked: Iterable[Certificate]) -> dict[str, Any]:
 
 def _timestamp(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _pick(texts: Any, language: str, fallback: str) -> str:
-    if not isinstance(texts, dict):
-        return str(texts or "")
-    for code in (language, fallback):
-        if texts.get(code):
-            return str(texts[code])
-    return next((str(text) for text in texts.values() if text), "")
 
 
 # Images ----------------------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from core.pdf import font_stack, html_to_pdf
 
 from .codes import code_display
+from .texts import text_in
 
 DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
 
@@ -197,7 +198,7 @@ def certificate_values(certificate, *, verification_url: str) -> dict[str, Any]:
         "kind": snapshot.get("kind", "course"),
         "learner_name": snapshot.get("learner_name", ""),
         "learner_name_latin": snapshot.get("learner_name_latin", ""),
-        "course_title": _in(snapshot.get("titles", {}), certificate.language),
+        "course_title": text_in(snapshot.get("titles", {}), certificate.language, settings.LANGUAGE_CODE)[0],
         "hours": snapshot.get("hours", ""),
         "completion_date": snapshot.get("completed_on", ""),
         "issue_date": snapshot.get("issued_on", ""),
@@ -320,8 +321,8 @@ def _competencies_markup(items: list[dict[str, Any]]) -> str:
     language = translation.get_language()
     rows = []
     for item in items:
-        aspect = html.escape(_in(item.get("aspect", {}), language))
-        level = html.escape(_in(item.get("level", {}), language))
+        aspect = html.escape(text_in(item.get("aspect", {}), language, settings.LANGUAGE_CODE)[0])
+        level = html.escape(text_in(item.get("level", {}), language, settings.LANGUAGE_CODE)[0])
         code = html.escape(str(item.get("code", "")))
         rows.append(f"<li>{_ltr(code)} {aspect} — {level}</li>")
     return f'<ul class="competencies">{"".join(rows)}</ul>'
@@ -353,11 +354,3 @@ def _image_type(data: bytes) -> str:
     if data[:6] in (b"GIF87a", b"GIF89a"):
         return "image/gif"
     return mimetypes.types_map.get(".png", "image/png")
-
-
-def _in(texts: dict[str, str], language: str) -> str:
-    if not isinstance(texts, dict):
-        return str(texts or "")
-    return (
-        texts.get(language) or texts.get(settings.LANGUAGE_CODE) or next((text for text in texts.values() if text), "")
-    )

@@ -22,6 +22,7 @@ from accounts.scope import NOBODY, Scope
 from .codes import code_display
 from .models import Certificate, NameCorrection, Rendition
 from .subjects import trainer_subject_keys
+from .texts import text_in
 
 # Fields the public pages read; the learner's account (``user``) is not among them.
 _PUBLIC_FIELDS = (
@@ -70,6 +71,8 @@ class CertificateFacts:
     state: str  # State.*
     revoked_at: Any
     revoked_reason: str
+    # The learner deleted her account: the certificate stays valid, her name is no longer shown.
+    name_withheld: bool = False
 
     @property
     def is_valid(self) -> bool:
@@ -146,7 +149,7 @@ def certificate_facts(certificate: Certificate, *, language: str, today: date | 
     """What ``certificate`` says, in ``language`` where the snapshot has it (else in the certificate's own)."""
     snapshot = certificate.snapshot or {}
     titles = snapshot.get("titles") or {}
-    title, title_language = _pick(titles, language, certificate.language)
+    title, title_language = text_in(titles, language, certificate.language)
     if certificate.is_revoked:
         state = State.REVOKED
     elif certificate.is_expired(today):
@@ -164,8 +167,8 @@ def certificate_facts(certificate: Certificate, *, language: str, today: date | 
         competencies=[
             Competency(
                 code=str(item.get("code") or ""),
-                aspect=_pick(item.get("aspect"), language, certificate.language)[0],
-                level=_pick(item.get("level"), language, certificate.language)[0],
+                aspect=text_in(item.get("aspect"), language, certificate.language)[0],
+                level=text_in(item.get("level"), language, certificate.language)[0],
             )
             for item in snapshot.get("competencies") or []
             if isinstance(item, dict)
@@ -177,28 +180,16 @@ def certificate_facts(certificate: Certificate, *, language: str, today: date | 
         state=state,
         revoked_at=certificate.revoked_at,
         revoked_reason=certificate.revoked_reason if state == State.REVOKED else "",
+        name_withheld=bool(snapshot.get("name_withheld")),
     )
 
 
 def certificate_title(certificate: Certificate, *, language: str) -> str:
-    return _pick((certificate.snapshot or {}).get("titles"), language, certificate.language)[0]
+    return text_in((certificate.snapshot or {}).get("titles"), language, certificate.language)[0]
 
 
 def _certificate(fields: tuple[str, ...]) -> list[str]:
     return [f"certificate__{field}" for field in fields]
-
-
-def _pick(texts: Any, language: str, fallback: str) -> tuple[str, str]:
-    """The text in ``language``, else in ``fallback``, else any; with the language it is in."""
-    if not isinstance(texts, dict):
-        return str(texts or ""), fallback
-    for code in (language, fallback):
-        if texts.get(code):
-            return str(texts[code]), code
-    for code, text in texts.items():
-        if text:
-            return str(text), code
-    return "", fallback
 
 
 def _date(value: Any) -> date | None:

@@ -33,7 +33,7 @@ from core.mail import email_send
 from .codes import code_display
 from .models import Certificate, CertificateTemplate, NameCorrection, Rendition
 from .rendering import Design, certificate_values, design_default, design_from_template, render_pdf
-from .selectors import certificate_can_manage
+from .selectors import certificate_can_manage, certificate_title
 from .signals import render_started
 
 logger = logging.getLogger("maktaba.certificates")
@@ -82,7 +82,7 @@ def certificate_award(
                 ISSUE_TASK,
                 kwargs={"certificate_id": certificate.pk},
                 owner_id=user.pk,
-                label=f"Certificate {certificate.code}",
+                label=_("Certificate %(code)s") % {"code": code_display(certificate.code)},
             )
     except IntegrityError:  # recorded at the same moment by another request or worker
         return Certificate.objects.get(user=user, subject_key=subject_key)
@@ -186,7 +186,7 @@ def certificate_reissue(*, certificate: Certificate, by: User, name: str, name_l
             RENDER_TASK,
             kwargs={"certificate_id": current.pk, "reason": Rendition.Reason.REISSUE},
             owner_id=by.pk,
-            label=f"Reissue {current.code}",
+            label=_("Reissue of certificate %(code)s") % {"code": code_display(current.code)},
         )
     logger.info("Certificate %s reissued by user %s", certificate.pk, by.pk)
     return current
@@ -245,7 +245,7 @@ def _tell_learner(certificate: Certificate, correction: NameCorrection) -> None:
         language=language,
         template="certificates/email/name_correction",
         context={
-            "title": _title(certificate, language),
+            "title": certificate_title(certificate, language=language),
             "name": correction.name,
             "approved": correction.status == NameCorrection.Status.APPROVED,
             "mine_url": mine,
@@ -297,14 +297,9 @@ def _email_once(certificate: Certificate) -> None:
             template="certificates/email/issued",
             context={
                 "name": certificate.snapshot.get("learner_name", ""),
-                "title": _title(certificate, language),
+                "title": certificate_title(certificate, language=language),
                 "code": code_display(certificate.code),
                 "download_url": download,
                 "verify_url": verification_url(certificate),
             },
         )
-
-
-def _title(certificate: Certificate, language: str) -> str:
-    titles = certificate.snapshot.get("titles", {})
-    return titles.get(language) or titles.get(certificate.language) or next(iter(titles.values()), "")

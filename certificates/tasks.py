@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import translation
 
+from accounts.models import User
 from core.jobs import JobTask
 
+from .bulk import EXPORT_TASK, RERENDER_TASK, bulk_export, bulk_rerender
 from .services import ISSUE_TASK, RENDER_TASK, certificate_issue_run, certificate_render_run
 
 
@@ -24,12 +27,7 @@ def certificate_render_task(self, *, certificate_id: int, reason: str) -> dict:
     return {"rendition": rendition.pk if rendition else None}
 
 
-# Administrators' bulk work (bulk.py); its imports sit here, after the tasks above.
-from django.utils import translation  # noqa: E402
-
-from accounts.models import User  # noqa: E402
-
-from .bulk import EXPORT_TASK, RERENDER_TASK, bulk_export, bulk_rerender  # noqa: E402
+# Administrators' bulk work (bulk.py) ------------------------------------------------------------------------------
 
 
 @shared_task(name=EXPORT_TASK, base=JobTask, bind=True, autoretry_for=(OSError,), max_retries=3, retry_backoff=True)
