@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import AuditEntry, Country, Institution, PartnerSite, Region, RoleGrant, User
+from .models import ApiToken, AuditEntry, Country, Institution, PartnerSite, Region, RoleGrant, User
 
 
 class RoleGrantInline(admin.TabularInline):
@@ -114,4 +114,23 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens, read-only: their owners make and revoke them on their own page; only the key's hash is stored.
+    Deleting stays possible, or deleting an account here would be refused for the tokens it takes with it."""
+
+    list_display = ("name", "user", "created_at", "last_used_at", "expires_at", "revoked_at")
+    list_filter = ("revoked_at", "expires_at")
+    search_fields = ("name", "user__email", "user__username")
+    date_hierarchy = "created_at"
+    list_select_related = ("user",)
+    exclude = ("key_hash",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

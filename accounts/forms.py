@@ -134,3 +134,40 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
 class ResendActivationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class AccountDeleteForm(forms.Form):
+    """She confirms that she wants her account erased by typing her password again (or, for an account that has no
+    password of its own, her email address or username)."""
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.has_usable_password():
+            self.fields["password"] = forms.CharField(
+                label=_("Your password"),
+                strip=False,
+                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                help_text=_("Type your password to confirm that you want your account deleted."),
+            )
+        else:
+            self.fields["login"] = forms.CharField(
+                label=_("Your email address or username"),
+                max_length=254,
+                widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "dir": "ltr"}),
+                help_text=_("Type it to confirm that you want your account deleted."),
+            )
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."), code="wrong_password")
+        return password
+
+    def clean_login(self) -> str:
+        login = self.cleaned_data["login"].strip()
+        if not login or login.casefold() != self.user.login.casefold():
+            raise forms.ValidationError(
+                _("This is not the email address or username of your account."), code="wrong_login"
+            )
+        return login

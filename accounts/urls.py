@@ -1,7 +1,7 @@
 from django.urls import path, reverse_lazy
 from django.views.generic import TemplateView
 
-from . import views
+from . import views, views_api_tokens, views_personal_data
 
 app_name = "accounts"
 
@@ -30,4 +30,11 @@ urlpatterns = [
     ),
     path("profile/", views.profile, name="profile"),
     path("learners/new/", views.learner_create, name="learner-create"),
+    path("api-tokens/", views_api_tokens.api_token_list, name="api-tokens"),
+    path("api-tokens/<int:token_id>/revoke/", views_api_tokens.api_token_revoke, name="api-token-revoke"),
+    path("profile/data/", views_personal_data.data_export_request, name="data-export"),
+    path("profile/data/<uuid:job_id>/", views_personal_data.data_export_result, name="data-export-result"),
+    path("profile/data/<uuid:job_id>/my-data.zip", views_personal_data.data_export_file, name="data-export-file"),
+    path("profile/delete/", views_personal_data.account_delete, name="account-delete"),
+    path("deleted/", views_personal_data.account_deleted, name="account-deleted"),
 ]

@@ -3,9 +3,10 @@
 - ``bulk_export`` writes a zip of the current PDFs of the certificates her list shows (its search and status
   filter), named ``<code>.pdf``, with a ``certificates.csv`` index (written through ``core.exports``, so no cell
   runs as a formula). PDFs are copied one at a time from storage into a temporary file, never all held in memory.
-  The zip waits in the default storage under a random name that never leaves the server; only the job's owner
-  downloads it, through ``views_bulk``, until it expires (``EXPORT_LIFETIME``); expired files are deleted the
-  next time anyone makes an export, or when the owner asks for one too late.
+  The zip waits in the default storage under a random name that never leaves the server (``core.job_files``,
+  shared with the other apps' exports); only the job's owner downloads it, through ``views_bulk``, until it
+  expires (``EXPORT_LIFETIME``); expired files are deleted the next time anyone makes an export, by the daily
+  purge, or when the owner asks for one too late.
 - ``bulk_rerender`` renders again, with the template as it is now, every certificate in her scope written in
   one language (optionally only those of one partner site). The same bytes make no new rendition
   (``services.certificate_render``), so a second run changes nothing; one certificate that fails is recorded
@@ -17,18 +18,15 @@ request was queued leaves nothing to export or re-render.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
-import secrets
 import shutil
 import tempfile
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
@@ -37,6 +35,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import PartnerSite, Role, RoleGrant, User
 from core.exports import SafeCSVWriter
+from core.job_files import (
+    JOB_FILE_LIFETIME,
+    JOB_FILES_DIRECTORY,
+    job_file_expires_at,
+    job_file_is_ready,
+    job_file_open,
+    job_file_save,
+    job_files_purge,
+)
 from core.jobs import job_get_for_owner, job_progress
 from core.models import Job
 
@@ -57,8 +64,8 @@ logger = logging.getLogger("maktaba.certificates")
 EXPORT_TASK = "certificates.bulk_export"
 RERENDER_TASK = "certificates.bulk_rerender"
 TASKS = (EXPORT_TASK, RERENDER_TASK)
-EXPORT_DIRECTORY = "certificates/exports"
-EXPORT_LIFETIME = timedelta(hours=24)
+EXPORT_DIRECTORY = JOB_FILES_DIRECTORY
+EXPORT_LIFETIME = JOB_FILE_LIFETIME
 INDEX_NAME = "certificates.csv"
 PROGRESS_EVERY = 20  # certificates between two progress updates
 MAX_FAILURES_KEPT = 200  # failures listed on the job (all of them are counted and logged)
@@ -94,7 +101,6 @@ def bulk_export(*, by: User, search: str = "", status: str = "", job_id: Any = N
     ``translation.override`` of her language: the index's headings and statuses are written in it."""
     if not bulk_allowed(by):
         raise PermissionDenied
-    bulk_exports_purge()
     language = translation.get_language()
     current = Rendition.objects.filter(certificate=OuterRef("pk"), is_current=True)
     certificates = certificates_managed_by(by, search=search, status=status).annotate(
@@ -138,20 +144,10 @@ def bulk_export(*, by: User, search: str = "", status: str = "", job_id: Any = N
             with archive.open(_entry(INDEX_NAME, timezone.now()), "w") as entry:
                 shutil.copyfileobj(index_file, entry)
             index_text.detach()  # the temporary file closes itself; the wrapper must not close it twice
-        size = archive_file.tell()
-        archive_file.seek(0)
-        name = default_storage.save(f"{EXPORT_DIRECTORY}/{secrets.token_urlsafe(24)}.zip", File(archive_file))
+        stored = job_file_save(archive_file, extension="zip")  # deletes expired zips first
     _progress(job_id, done, max(done, total))
-    expires_at = timezone.now() + EXPORT_LIFETIME
     logger.info("Certificates export of %d PDF(s) (of %d) for user %s", exported, done, by.pk)
-    result: dict[str, Any] = {
-        "file": name,
-        "size": size,
-        "total": done,
-        "exported": exported,
-        "not_ready": done - exported,
-        "expires_at": expires_at.isoformat(),
-    }
+    result: dict[str, Any] = {**stored, "total": done, "exported": exported, "not_ready": done - exported}
     if job_id is not None:
         result["url"] = _result_url(job_id)
     return result
@@ -187,55 +183,24 @@ def bulk_job_get(job_id: Any, *, owner: User) -> Job | None:
 
 
 def bulk_export_expires_at(job: Job) -> datetime | None:
-    value = (job.result or {}).get("expires_at")
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return job_file_expires_at(job)
 
 
 def bulk_export_is_ready(job: Job, *, now: datetime | None = None) -> bool:
     """Its zip can be downloaded: the export finished and has not expired."""
-    expires_at = bulk_export_expires_at(job)
-    return (
-        job.task_name == EXPORT_TASK
-        and job.status == Job.Status.DONE
-        and bool((job.result or {}).get("file"))
-        and expires_at is not None
-        and (now or timezone.now()) < expires_at
-    )
+    return job.task_name == EXPORT_TASK and job_file_is_ready(job, now=now)
 
 
 def bulk_export_open(job: Job) -> IO[bytes] | None:
     """The zip of a finished export, open for reading; None once it has expired (its file is then deleted)."""
-    if not bulk_export_is_ready(job):
-        name = (job.result or {}).get("file")
-        if job.task_name == EXPORT_TASK and name and job.status == Job.Status.DONE:
-            with contextlib.suppress(OSError):
-                default_storage.delete(name)
+    if job.task_name != EXPORT_TASK:
         return None
-    try:
-        return default_storage.open(job.result["file"], "rb")
-    except OSError:
-        return None
+    return job_file_open(job)
 
 
 def bulk_exports_purge(*, now: datetime | None = None) -> int:
-    """Delete the zips whose time is up (they expire ``EXPORT_LIFETIME`` after they were written). Returns how
-    many."""
-    cutoff = (now or timezone.now()) - EXPORT_LIFETIME
-    try:
-        _directories, names = default_storage.listdir(EXPORT_DIRECTORY)
-    except OSError:  # no export yet
-        return 0
-    deleted = 0
-    for name in names:
-        path = f"{EXPORT_DIRECTORY}/{name}"
-        with contextlib.suppress(OSError):
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-                deleted += 1
-    return deleted
+    """Delete the zips (and other jobs' files) whose time is up. Returns how many."""
+    return job_files_purge(now=now)
 
 
 # Re-rendering ------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # /verify/<code>/ (the QR code's address, no language prefix) and /<lang>/verify/, /<lang>/certificates/...
     path("", include("certificates.urls")),
+    path("api/v1/", include("lms.reports.api.urls")),  # the REST API (docs/api.md), JSON, no language prefix
 ]
 
 urlpatterns += i18n_patterns(
@@ -20,7 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("lms.courses.urls")),
     path("", include("lms.quizzes.urls")),
     path("", include("webinars.urls")),
-    path("", include("lms.reports.views")),
+    path("", include("lms.reports.urls")),
     path("", include("cms.urls")),
     path("", include("core.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

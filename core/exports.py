@@ -62,17 +62,41 @@ def iter_csv(header: Sequence[str], rows: Iterable[Iterable[Any]]) -> Iterator[b
     yield buffer.getvalue().encode()
 
 
+# A worksheet holds 1,048,576 rows; the header takes one.
+XLSX_MAX_ROWS = 1_048_575
+
+
 def write_xlsx(
-    file: IO[bytes] | str, *, header: Sequence[str], rows: Iterable[Iterable[Any]], title: str = "Export"
+    file: IO[bytes] | str,
+    *,
+    header: Sequence[str],
+    rows: Iterable[Iterable[Any]],
+    title: str = "Export",
+    max_rows: int = XLSX_MAX_ROWS,
 ) -> None:
-    """Write an XLSX workbook row by row (openpyxl's write-only mode keeps memory flat)."""
+    """Write an XLSX workbook row by row (openpyxl's write-only mode keeps memory flat). Past ``max_rows`` rows
+    the rows go on in a new sheet ("Title (2)", ...) with the header repeated, so a million rows still fit."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_ILLEGAL_XML.sub("", title)[:31] or "Export")
-    sheet.append([_xlsx_cell(value) for value in header])
+    title = _ILLEGAL_XML.sub("", title).replace("/", " ")
+    for character in "\\*?:[]":
+        title = title.replace(character, " ")
+    title = title.strip()[:31] or "Export"
+    header_cells = [_xlsx_cell(value) for value in header]
+    sheet = workbook.create_sheet(title=title)
+    sheet.append(header_cells)
+    sheets = 1
+    written = 0
     for row in rows:
+        if written == max_rows:
+            sheets += 1
+            suffix = f" ({sheets})"
+            sheet = workbook.create_sheet(title=title[: 31 - len(suffix)] + suffix)
+            sheet.append(header_cells)
+            written = 0
         sheet.append([_xlsx_cell(value) for value in row])
+        written += 1
     workbook.save(file)
 
 

@@ -3,6 +3,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 
+from .job_files import job_files_purge
 from .jobs import JobTask, job_relay, jobs_purge_finished
 
 
@@ -13,7 +14,9 @@ def relay_outbox() -> int:
 
 @shared_task(name="core.purge_finished_jobs", ignore_result=True)
 def purge_finished_jobs() -> int:
-    return jobs_purge_finished()
+    """Forget finished jobs after ``JOBS_KEEP_FINISHED`` and delete the files of jobs whose link expired
+    (``core.job_files``). Returns how many of both."""
+    return jobs_purge_finished() + job_files_purge()
 
 
 @shared_task(

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "polymorphic",
+    "rest_framework",
+    "drf_spectacular",
     # Django.
     "django.contrib.admin",
     "django.contrib.auth",
@@ -204,7 +206,39 @@ RATES = {
     "password-reset-ip": env("RATE_PASSWORD_RESET_IP", "10/h"),
     "lookup-ip": env("RATE_LOOKUP_IP", "60/10m"),
     "batch-check-user": env("RATE_BATCH_CHECK_USER", "30/h"),
+    "reports-export-user": env("RATE_REPORTS_EXPORT_USER", "20/h"),
     "resource-submit-user": env("RATE_RESOURCE_SUBMIT_USER", "10/d"),
+    "data-export-user": env("RATE_DATA_EXPORT_USER", "3/d"),
+    "account-delete-user": env("RATE_ACCOUNT_DELETE_USER", "10/h"),
+}
+
+# The REST API (/api/v1/, lms/reports/api/, docs/api.md). Its authentication, permissions, throttles, pagination
+# and error format are set on its views, so that Wagtail's admin API (also DRF) keeps its own; what is here are safe
+# defaults for any other DRF view and the API's rates (per user or token owner, per anonymous IP address, and for
+# verification by code), counted in the default cache like the rates above.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "lms.reports.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("API_RATE_USER", "3600/h"),
+        "anon": env("API_RATE_ANON", "120/h"),
+        "verify": env("API_RATE_VERIFY", "60/10m"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Maktaba API",
+    "DESCRIPTION": "Read-only access for ministries' and partners' systems and for learners. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "PREPROCESSING_HOOKS": ["lms.reports.api.schema.only_this_api"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": False,
 }
 
 # Email.
@@ -246,10 +280,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "core.relay_outbox", "schedule": 30.0},
-    "purge-finished-jobs": {"task": "core.purge_finished_jobs", "schedule": crontab(hour=3, minute=17)},
+    "purge-finished-jobs": {"task": "core.purge_finished_jobs", "schedule": crontab(minute=17)},
     "close-overdue-attempts": {"task": "quizzes.close_overdue_attempts", "schedule": 60.0},
     "event-reminders": {"task": "webinars.send_due_reminders", "schedule": 300.0},
+    "reports-refresh-tallies": {"task": "reports.refresh_tallies", "schedule": 60.0},
+    "reports-refresh-active": {"task": "reports.refresh_active", "schedule": crontab(minute=7)},
+    "reports-rebuild-tallies": {"task": "reports.rebuild_tallies", "schedule": crontab(hour=2, minute=41)},
 }
+# Ministries' dashboard: a count below this is shown as "<5" (and enough other counts hidden with it that it cannot
+# be recovered by subtraction). Without a worker and beat (the embedded default) counts are refreshed on commit.
+REPORTS_SUPPRESS_BELOW = int(env("REPORTS_SUPPRESS_BELOW", "5"))
+REPORTS_REFRESH_ON_COMMIT = CELERY_TASK_ALWAYS_EAGER
 # A quiz answer that arrives this long after the attempt's deadline is still accepted: it was sent in time
 # over a slow connection. Later ones are refused and the attempt is graded on what was saved.
 QUIZ_DEADLINE_GRACE_SECONDS = int(env("QUIZ_DEADLINE_GRACE_SECONDS", "5"))
@@ -314,6 +355,9 @@ LOGGING = {
 }
 
 MAKTABA_NAME = _("Maktaba")
+# When a teacher deletes her account, her certificates stay verifiable with her name withheld (True), or are deleted
+# with it (False). See docs/decisions/0010-personal-data.md.
+MAKTABA_ERASURE_KEEPS_CERTIFICATES = env_bool("MAKTABA_ERASURE_KEEPS_CERTIFICATES", True)
 
 # The layers of ARCHITECTURE.md, top first; packages in one entry are siblings that never import each other.
 # `make lint` checks imports (import-linter) and foreign keys (`manage.py check_layers`) against it.

@@ -12,3 +12,5 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_URL = "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests count the dashboard's tallies themselves (lms.reports.tallies).
+REPORTS_REFRESH_ON_COMMIT = False

@@ -21,3 +21,10 @@ class CoursesConfig(AppConfig):
 
         # A trainer sees the certificates of her courses and workshops (certificates knows only subject keys).
         subject_provider_register(trainer_subject_keys)
+
+        from accounts.personal_data import register
+
+        from .personal_data import CoursesPersonalData
+
+        # Her enrollments and progress in "Download my data"; anonymised when she deletes her account.
+        register(CoursesPersonalData())

@@ -267,6 +267,9 @@ class Enrollment(models.Model):
         indexes = [
             models.Index(fields=["course", "status"], name="courses_enrollment_course"),
             models.Index(fields=["user", "status"], name="courses_enrollment_user"),
+            # The dashboard's summary tables count a country's month again after a change (lms.reports.tallies).
+            models.Index(fields=["country", "created_at"], name="courses_enroll_country_new"),
+            models.Index(fields=["country", "completed_at"], name="courses_enroll_country_done"),
         ]
 
     def __str__(self) -> str:

@@ -6,3 +6,11 @@ class QuizzesConfig(AppConfig):
     name = "lms.quizzes"
     label = "quizzes"
     verbose_name = _("Quizzes")
+
+    def ready(self):
+        from accounts.personal_data import register
+
+        from .personal_data import QuizzesPersonalData
+
+        # Her attempts and answers in "Download my data"; her own words erased with her account.
+        register(QuizzesPersonalData())

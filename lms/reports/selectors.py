@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import User
+from accounts.models import AuditEntry, Region, Role, RoleGrant, User
 from accounts.scope import Scope
+from accounts.selectors import user_has_role
+from lms.courses.models import Course
 
 
 def registry_allowed(scope: Scope) -> bool:
-    """Ministry officials (their country or region), site administrators (their partner site's country) and
-    superusers: whoever has a geographic scope."""
+    """Who may read the ministries' pages (dashboard, registry, exports, the API's teachers and statistics): ministry
+    officials (their country or region), site administrators (their partner site's country) and superusers,
+    whoever has a geographic scope."""
     return not scope.is_empty
 
 
@@ -35,3 +38,36 @@ def teachers_in_scope(scope: Scope, *, search: str = "") -> QuerySet[User]:
 def teacher_in_scope_get(scope: Scope, user_id: int) -> User | None:
     """One teacher, only if she is in ``scope`` (None otherwise: the page answers 404)."""
     return teachers_in_scope(scope).filter(pk=user_id).first()
+
+
+def audit_allowed(user: User) -> bool:
+    """Site administrators (for their partner site's country) and superusers read the audit log."""
+    return user.is_superuser or user_has_role(user, Role.SITE_ADMINISTRATOR)
+
+
+def audit_entries_in_scope(scope: Scope, *, action: str = "") -> QuerySet[AuditEntry]:
+    """Audit entries about her scope: by officials and administrators of its countries, or about its teachers."""
+    if scope.is_empty:
+        return AuditEntry.objects.none()
+    entries = AuditEntry.objects.all()
+    if not scope.everything:
+        countries = scope.country_ids | {country_id for country_id, _region in scope.region_ids}
+        in_scope_actor = RoleGrant.objects.filter(
+            Q(country_id__in=countries) | Q(partner_site__country_id__in=countries)
+        ).values("user_id")
+        in_scope_subject = scope.filter(User.objects.all()).values("pk")
+        entries = entries.filter(Q(actor_id__in=in_scope_actor) | Q(subject_id__in=in_scope_subject))
+    if action:
+        entries = entries.filter(action=action)
+    return entries.select_related("actor", "subject").order_by("-created_at", "-pk")
+
+
+def regions_in_scope(scope: Scope) -> QuerySet[Region]:
+    """The regions an official may narrow a report to: those of her countries, or her own region."""
+    if scope.is_empty:
+        return Region.objects.none()
+    return scope.filter(Region.objects.select_related("country"), region_field="pk").order_by("country__name", "name")
+
+
+def report_courses() -> QuerySet[Course]:
+    return Course.objects.order_by("title", "pk")

@@ -1,15 +1,17 @@
-"""The certificate registry for ministries: search teachers in scope; each one's ICT CFT competency profile and
-certificates. Every search and every teacher's page is written to the audit log (``accounts.audit``)."""
+"""Ministries' pages: the dashboard (statistics from the summary tables); the certificate registry (teachers in scope,
+each one's ICT CFT profile and certificates; every search and every teacher's page is written to the audit log,
+``accounts.audit``); the audit log itself, for site administrators."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_bidi, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -20,6 +22,11 @@ from lms.competencies.models import ASPECT_CHOICES, LEVEL_CHOICES
 from lms.courses.selectors import competency_profile
 
 from . import selectors
+from .dashboard import breakdown_table, drill_link, headline, viewer_formatter
+from .filters import FILTER_FIELDS
+from .forms import DashboardForm, dashboard_defaults
+from .models import Metric
+from .tallies import tallies_pending_since
 
 PER_PAGE = 50
 
@@ -66,8 +73,72 @@ def registry_teacher(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(request, "reports/registry_teacher.html", context)
 
 
-app_name = "reports"
-urlpatterns = [
-    path("reports/registry/", registry, name="registry"),
-    path("reports/registry/<int:user_id>/", registry_teacher, name="registry-teacher"),
-]
+@never_cache
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Statistics for her scope from the summary tables: totals, then each breakdown as a chart and a table. Filters
+    come from the query string, so every view (and every drill-down) has its own address."""
+    scope = scope_for(request.user)
+    if not selectors.registry_allowed(scope):
+        raise PermissionDenied
+    data = request.GET.copy() if request.GET else dashboard_defaults()
+    form = DashboardForm(data, scope=scope)
+    language = get_language()
+    fmt = viewer_formatter(request.user, scope, language)
+    context = {"form": form, "pending_since": tallies_pending_since()}
+    if form.is_valid():
+        filters = form.filters()
+        current = {name: data.get(name, "") for name in (*FILTER_FIELDS, "metric")}
+        chart_metric = form.cleaned_data.get("metric") or Metric.CERTIFICATES
+        rtl = get_language_bidi()
+        drills = {
+            "region": lambda key: drill_link(current, region=key),
+            "course": lambda key: drill_link(current, course=key),
+        }
+        breakdowns = ["month", "region", "gender", "course", "cell"]
+        if filters.region_id or scope.region_ids:
+            breakdowns.insert(2, "institution")
+        context.update(
+            headline=headline(scope, filters, fmt),
+            tables=[
+                breakdown_table(scope, filters, by, fmt, chart_metric=chart_metric, rtl=rtl, drill=drills.get(by))
+                for by in breakdowns
+            ],
+            below=fmt.hidden(),
+            region_selected=form.cleaned_data.get("region"),
+            clear_region=drill_link({**current, "region": ""}),
+        )
+    return render(request, "reports/dashboard.html", context)
+
+
+AUDIT_ACTIONS = {
+    "registry.search": gettext_lazy("Searched the certificate registry"),
+    "registry.teacher": gettext_lazy("Opened a teacher's record"),
+    "reports.export": gettext_lazy("Exported teachers"),
+    "api.teacher": gettext_lazy("Read a teacher's record through the API"),
+    "api.teachers": gettext_lazy("Listed teachers through the API"),
+    "api.certificates": gettext_lazy("Listed certificates through the API"),
+}
+
+
+@never_cache
+@login_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Who saw or exported which teachers' data, for site administrators (their partner site's country)."""
+    if not selectors.audit_allowed(request.user):
+        raise PermissionDenied
+    action = request.GET.get("action", "")
+    action = action if action in AUDIT_ACTIONS else ""
+    entries = selectors.audit_entries_in_scope(scope_for(request.user), action=action)
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(entry, AUDIT_ACTIONS.get(entry.action, entry.action)) for entry in page.object_list]
+    context = {
+        "page_obj": page,
+        "rows": rows,
+        "actions": AUDIT_ACTIONS.items(),
+        "action": action,
+        "query_string": urlencode({"action": action}) if action else "",
+    }
+    return render(request, "reports/audit_log.html", context)
