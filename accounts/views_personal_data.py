@@ -14,13 +14,13 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.job_files import job_file_response
 from core.models import Job
 from core.ratelimit import ratelimit_hit
 
@@ -79,10 +79,7 @@ def data_export_file(request: HttpRequest, job_id) -> HttpResponse:
     archive = data_export.data_export_open(job)
     if archive is None:
         raise Http404
-    filename = f"maktaba-my-data-{timezone.localdate(job.finished_at or timezone.now()).isoformat()}.zip"
-    response = FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return job_file_response(archive, job=job, stem="maktaba-my-data", extension="zip", content_type="application/zip")
 
 
 @never_cache

@@ -12,16 +12,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import PartnerSite, User
+from core.job_files import job_file_response
 from core.jobs import job_enqueue
 from core.models import Job
 
@@ -164,10 +165,7 @@ def bulk_file(request: HttpRequest, job_id) -> HttpResponse:
     archive = bulk.bulk_export_open(job)
     if archive is None:
         return _result_page(request, job, status=410)
-    filename = f"certificates-{timezone.localdate(job.finished_at or timezone.now()).isoformat()}.zip"
-    response = FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return job_file_response(archive, job=job, stem="certificates", extension="zip", content_type="application/zip")
 
 
 # Added to ``urls.localised_urlpatterns`` (names ``certificates:bulk-*``), under /<lang>/certificates/manage/.

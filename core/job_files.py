@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.http import FileResponse
 from django.utils import timezone
 
 from .models import Job
@@ -86,3 +87,12 @@ def job_files_purge(*, now: datetime | None = None) -> int:
                 default_storage.delete(path)
                 deleted += 1
     return deleted
+
+
+def job_file_response(file: IO[bytes], *, job: Job, stem: str, extension: str, content_type: str) -> FileResponse:
+    """A job's file as a download named after the day it was made (``teachers-2026-12-07.csv``), that no cache
+    keeps."""
+    day = timezone.localdate(job.finished_at or timezone.now()).isoformat()
+    response = FileResponse(file, as_attachment=True, filename=f"{stem}-{day}.{extension}", content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response

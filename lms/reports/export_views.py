@@ -15,9 +15,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.audit import audit_record
 from accounts.scope import Scope
 from accounts.selectors import scope_for
-from core.job_files import job_file_expires_at, job_file_is_ready, job_file_open
+from core.job_files import job_file_expires_at, job_file_is_ready, job_file_open, job_file_response
 from core.jobs import job_enqueue
 from core.models import Job
 from core.ratelimit import ratelimit_hit
@@ -135,12 +135,6 @@ def export_file(request: HttpRequest, job_id) -> HttpResponse:
     if file is None:
         raise Http404
     file_format = job.result.get("format", "csv")
-    day = timezone.localdate(job.finished_at or timezone.now()).isoformat()
-    response = FileResponse(
-        file,
-        as_attachment=True,
-        filename=f"teachers-{day}.{file_format}",
-        content_type=exports.CONTENT_TYPES[file_format],
+    return job_file_response(
+        file, job=job, stem="teachers", extension=file_format, content_type=exports.CONTENT_TYPES[file_format]
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
