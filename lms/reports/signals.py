@@ -28,7 +28,13 @@ def _mark_after_commit(marks: list) -> None:
 def teacher_changed(sender, instance, update_fields=None, **kwargs) -> None:
     if not _counted(TEACHER_FIELDS, update_fields):
         return
-    _mark_after_commit([(instance.country_id, instance.date_joined)])
+    user_id, marks = instance.pk, [(instance.country_id, instance.date_joined)]
+
+    def mark() -> None:
+        # Her gender, school or language is counted with everything she did: the months of all of it.
+        tallies.tally_slices_mark(marks + tallies.teacher_marks(user_id=user_id))
+
+    transaction.on_commit(mark, robust=True)
 
 
 def enrollment_changed(sender, instance, update_fields=None, **kwargs) -> None:

@@ -302,3 +302,16 @@ def attendance_marks(*, session_id: int, user_id: int) -> list[tuple[int | None,
 def tallies_pending_since() -> datetime.datetime | None:
     """When the oldest month still waiting to be counted again was marked (None: every count is current)."""
     return TallySlice.objects.order_by("marked_at").values_list("marked_at", flat=True).first()
+
+
+def teacher_marks(*, user_id: int) -> list[tuple[int | None, datetime.datetime]]:
+    """The (country, moment) of everything a teacher's own fields are counted with: her enrollments, completions,
+    certificates and attendance."""
+    marks: list[tuple[int | None, datetime.datetime]] = []
+    for country_id, created_at, completed_at in Enrollment.objects.filter(user_id=user_id).values_list(
+        "country_id", "created_at", "completed_at"
+    ):
+        marks += [(country_id, created_at), (country_id, completed_at)]
+    marks += Certificate.objects.filter(user_id=user_id).values_list("country_id", "issued_at")
+    marks += Attendance.objects.filter(user_id=user_id).values_list("user__country_id", "session__starts_at")
+    return marks

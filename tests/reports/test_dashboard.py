@@ -19,6 +19,7 @@ from accounts.models import Country, Institution, Region, User
 from accounts.scope import Scope
 from core.numbers import locale_for, month_format, number_format
 from lms.courses import services as course_services
+from lms.courses.models import Enrollment
 from lms.reports import statistics, tallies
 from lms.reports.filters import ReportFilters
 from lms.reports.models import Metric, Tally, TallySlice
@@ -223,3 +224,21 @@ def test_beat_keeps_the_counts_current_through_registered_tasks(cairo_and_giza, 
         rows[Metric.ENROLLMENTS] > 0
         and statistics.statistics_totals(scope_of(country), ReportFilters())[Metric.ENROLLMENTS] == 25
     )
+
+
+def test_a_teacher_who_changes_her_gender_is_counted_again_in_every_month_she_enrolled(
+    egypt_regions, django_capture_on_commit_callbacks
+):
+    country, cairo, _giza = egypt_regions
+    course = course_services.course_create(title="Older course")
+    (teacher,) = teachers(1, country=country, region=cairo, gender="female")
+    long_ago = timezone.now() - datetime.timedelta(days=120)
+    Enrollment.objects.create(user=teacher, course=course, country=country, region=cairo, created_at=long_ago)
+    tallies.tallies_rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        teacher.gender = "male"
+        teacher.save(update_fields=["gender"])
+    assert (country.pk, tallies.month_of(long_ago)) in set(TallySlice.objects.values_list("country_key", "month"))
+    tallies.tallies_refresh()
+    by_gender = statistics.statistics_breakdown(scope_of(country), ReportFilters(), by="gender")
+    assert by_gender == {"male": {Metric.REGISTERED: 1, Metric.ENROLLMENTS: 1}}
