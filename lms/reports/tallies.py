@@ -10,13 +10,27 @@ summed from those inside the database, so memory stays flat however many rows th
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Expression,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    UUIDField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Replace, Substr, TruncMonth
 from django.utils import timezone
 
 from accounts.models import User
@@ -44,9 +58,8 @@ class Source:
     gender: str = "gender"
     language: str = "preferred_language"
     institution: str = "institution"
-    course: str | None = None
-    # Course ids by the grouped ``course`` value (certificates name their course by its subject key).
-    course_ids: Callable[[], dict] | None = None
+    # The course's id, as an expression over the rows (certificates name their course by its subject key).
+    course: Callable[[], Expression] | None = None
     grains: tuple[str, ...] = field(default=("RCG", "RI"))
 
 
@@ -54,8 +67,13 @@ def _teachers() -> QuerySet:
     return User.objects.filter(is_active=True, is_staff=False)
 
 
-def _course_ids_by_subject() -> dict[str, int]:
-    return {f"course:{uuid}": pk for pk, uuid in Course.objects.values_list("pk", "uuid")}
+def _course_of_subject() -> Expression:
+    """The id of the course a certificate's subject key ("course:<uuid>") names, looked up in the database."""
+    uuid = Substr(OuterRef("subject_key"), len("course:") + 1)
+    # PostgreSQL keeps UUIDs as uuid; SQLite as 32 hex digits without the dashes.
+    key = Cast(uuid, UUIDField()) if connection.vendor == "postgresql" else Replace(uuid, Value("-"), Value(""))
+    course = Subquery(Course.objects.filter(uuid=key).values("pk")[:1])
+    return Case(When(subject_key__startswith="course:", then=course), default=None, output_field=IntegerField())
 
 
 SOURCES = (
@@ -69,7 +87,7 @@ SOURCES = (
         gender="user__gender",
         language="user__preferred_language",
         institution="user__institution",
-        course="course",
+        course=lambda: F("course"),
     ),
     Source(
         Metric.COMPLETIONS,
@@ -78,7 +96,7 @@ SOURCES = (
         gender="user__gender",
         language="user__preferred_language",
         institution="user__institution",
-        course="course",
+        course=lambda: F("course"),
     ),
     Source(
         Metric.CERTIFICATES,
@@ -87,8 +105,7 @@ SOURCES = (
         gender="user__gender",
         language="language",
         institution="user__institution",
-        course="subject_key",
-        course_ids=_course_ids_by_subject,
+        course=_course_of_subject,
         grains=("RCG", "RI", "RCA"),
     ),
     Source(
@@ -192,17 +209,15 @@ def _count_active() -> None:
 
 
 def _count(source: Source, *, where: Q, month: datetime.date | None = None) -> None:
-    course_ids = source.course_ids() if source.course_ids else None
+    """Count ``source``'s rows into its finest grains, grouped and inserted inside the database."""
     for grain in source.grains:
-        Tally.objects.bulk_create(_rows(source, grain, where=where, month=month, course_ids=course_ids), BATCH)
+        _insert_grouped(source, grain, where=where, month=month)
 
 
-def _rows(
-    source: Source, grain: str, *, where: Q, month: datetime.date | None, course_ids: dict | None
-) -> Iterator[Tally]:
+def _insert_grouped(source: Source, grain: str, *, where: Q, month: datetime.date | None) -> None:
     dimensions = {"country_": F(source.country), "language_": Coalesce(F(source.language), Value(""))}
     if month is None:
-        dimensions["month_"] = TruncMonth(source.date, tzinfo=datetime.UTC)
+        dimensions["month_"] = TruncMonth(source.date, output_field=DateField(), tzinfo=datetime.UTC)
     if "R" in grain:
         dimensions["region_"] = F(source.region)
     if "G" in grain:
@@ -210,45 +225,41 @@ def _rows(
     if "I" in grain:
         dimensions["institution_"] = F(source.institution)
     if ("C" in grain or "A" in grain) and source.course:
-        dimensions["course_"] = F(source.course)
-    grouped = (
-        source.rows()
-        .filter(where)
-        .annotate(**dimensions)
-        .values(*dimensions)
-        .annotate(n=Count("pk"))
-        .order_by()
-        .iterator(chunk_size=BATCH)
-    )
-    cells = _cells_by_course() if "A" in grain else {}
-    for row in grouped:
-        course_id = row.get("course_")
-        if course_id is not None and course_ids is not None:
-            course_id = course_ids.get(course_id)
-        common = {
-            "metric": Metric.CELLS if "A" in grain else source.metric,
-            "month": month or month_of(row["month_"]),
-            "country_id": row["country_"],
-            "region_id": row.get("region_"),
-            "institution_id": row.get("institution_"),
-            "course_id": course_id,
-            "gender": row.get("gender_", ""),
-            "language": row["language_"],
-            "count": row["n"],
-        }
-        if "A" in grain:
-            for aspect, level in cells.get(course_id, ()):
-                yield Tally(grain=grain, aspect=aspect, level=level, **common)
-        else:
-            yield Tally(grain=grain, **common)
+        dimensions["course_"] = source.course()
+    grouped = source.rows().filter(where).annotate(**dimensions).values(*dimensions).annotate(n=Count("pk")).order_by()
+    inner, inner_params = grouped.query.sql_with_params()
+    quote = connection.ops.quote_name
 
+    def column(alias: str, empty: str = "NULL") -> str:
+        return f"g.{quote(alias)}" if alias in dimensions else empty
 
-def _cells_by_course() -> dict[int, list[tuple[int, int]]]:
-    cells: dict[int, list[tuple[int, int]]] = {}
-    through = Course.competencies.through.objects.values_list("course_id", "competency__aspect", "competency__level")
-    for course_id, aspect, level in through:
-        cells.setdefault(course_id, []).append((aspect, level))
-    return cells
+    table = quote(Tally._meta.db_table)
+    params: list = [grain, Metric.CELLS if "A" in grain else source.metric]
+    month_sql = column("month_")
+    if month is not None:
+        month_sql = "%s"
+        params.append(month)
+    selected = [
+        "%s", "%s", month_sql, column("country_"), column("region_"), column("institution_"), column("course_"),
+        column("gender_", "''"), column("language_"),
+    ]  # fmt: skip
+    if "A" in grain:
+        # One row per ICT CFT cell the course covers.
+        through = Course.competencies.through._meta
+        competency = through.get_field("competency").related_model._meta
+        sql = (
+            f"INSERT INTO {table} (grain, metric, month, country_id, region_id, institution_id, course_id, gender, "  # noqa: S608 (no input in the SQL)
+            f"language, aspect, level, count) SELECT {', '.join(selected)}, c.aspect, c.level, g.n FROM ({inner}) g "
+            f"JOIN {quote(through.db_table)} cc ON cc.course_id = g.{quote('course_')} "
+            f"JOIN {quote(competency.db_table)} c ON c.id = cc.competency_id"
+        )
+    else:
+        sql = (
+            f"INSERT INTO {table} (grain, metric, month, country_id, region_id, institution_id, course_id, gender, "  # noqa: S608 (no input in the SQL)
+            f"language, aspect, level, count) SELECT {', '.join(selected)}, NULL, NULL, g.n FROM ({inner}) g"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *inner_params])
 
 
 def _derive(
