@@ -26,6 +26,12 @@ from .filters import ReportFilters
 from .models import Metric
 
 CHART_BARS = 15
+# Long breakdowns show their largest rows and one row for the rest (the filters reach any one of them).
+TABLE_ROWS = {"course": 25, "institution": 25}
+OTHERS_LABELS = {
+    "course": gettext_lazy("Other courses (%(count)s)"),
+    "institution": gettext_lazy("Other schools (%(count)s)"),
+}
 WIDTH = 640
 LABEL_WIDTH = 210
 ROW_HEIGHT = 26
@@ -107,9 +113,13 @@ class Formatter:
         self.locale: Locale = locale_for(language, country_code)
         self.language = language
         self.below = settings.REPORTS_SUPPRESS_BELOW
+        self._numbers: dict[int, str] = {}
 
     def number(self, value: int) -> str:
-        return number_format(value, locale=self.locale)
+        # A page writes the same small numbers many times; CLDR formatting is the costly part.
+        if value not in self._numbers:
+            self._numbers[value] = number_format(value, locale=self.locale)
+        return self._numbers[value]
 
     def hidden(self) -> str:
         # Translated, not a bare "<": in a right-to-left line the sign is mirrored.
@@ -158,7 +168,7 @@ def breakdown_table(
 ) -> Table:
     """One breakdown as a table (every metric a column, with its total) and a chart of ``chart_metric``."""
     title = str(TITLES[by])
-    breakdown = statistics.statistics_table(scope, filters, by=by, below=fmt.below)
+    breakdown = statistics.statistics_table(scope, filters, by=by, below=fmt.below, limit=TABLE_ROWS.get(by))
     if breakdown is None:
         columns = [(metric, str(Metric(metric).label)) for metric in statistics.metrics_for(by, filters)]
         return Table(
@@ -172,12 +182,14 @@ def breakdown_table(
     metrics = breakdown.metrics
     columns = [(metric, str(Metric(metric).label)) for metric in metrics]
     keys = [key for key, _counts in breakdown.rows]
-    labels = breakdown_labels(by, keys, fmt)
+    labels = breakdown_labels(by, [key for key in keys if key != statistics.OTHERS], fmt)
+    if breakdown.others:
+        labels[statistics.OTHERS] = OTHERS_LABELS[by] % {"count": fmt.number(breakdown.others)}
     rows = [
         Row(
             label=labels[key],
             cells=[fmt.figure(counts[metric].value, counts[metric].hidden) for metric in metrics],
-            link=drill(key) if drill and key is not None else "",
+            link=drill(key) if drill and key is not None and key != statistics.OTHERS else "",
         )
         for key, counts in breakdown.rows
     ]

@@ -31,12 +31,18 @@ class Tally(models.Model):
     grain = models.CharField(max_length=4)
     metric = models.CharField(max_length=12, choices=Metric.choices)
     month = models.DateField()
-    country = models.ForeignKey(Country, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+")
-    region = models.ForeignKey(Region, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+")
-    institution = models.ForeignKey(
-        Institution, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    country = models.ForeignKey(
+        Country, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+", db_index=False
     )
-    course = models.ForeignKey(Course, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+")
+    region = models.ForeignKey(
+        Region, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+", db_index=False
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+", db_index=False
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+", db_index=False
+    )
     gender = models.CharField(max_length=12, blank=True)
     language = models.CharField(max_length=10, blank=True)
     aspect = models.PositiveSmallIntegerField(null=True)
@@ -44,6 +50,7 @@ class Tally(models.Model):
     count = models.PositiveIntegerField()
 
     class Meta:
+        # Only the indexes reads use (below): a rebuild writes millions of rows, and each index slows it.
         verbose_name = _("tally")
         verbose_name_plural = _("tallies")
         indexes = [

@@ -40,6 +40,8 @@ COLUMNS = (
     Metric.CERTIFICATES,
     Metric.ATTENDANCE,
 )
+# The key of the row that sums the keys past a table's limit.
+OTHERS = ("others",)
 # Not counted per course: with a course filter (or grouped by course) these do not apply.
 WITHOUT_COURSE = frozenset({Metric.REGISTERED, Metric.ACTIVE, Metric.ATTENDANCE})
 
@@ -141,12 +143,17 @@ class Table:
     metrics: tuple[str, ...]
     rows: list[tuple[Hashable, dict[str, Count]]]
     totals: dict[str, Count]
+    # How many keys the row ``OTHERS`` sums (0: there is no such row).
+    others: int = 0
 
 
-def statistics_table(scope: Scope, filters: ReportFilters, *, by: str, below: int | None = None) -> Table | None:
+def statistics_table(
+    scope: Scope, filters: ReportFilters, *, by: str, below: int | None = None, limit: int | None = None
+) -> Table | None:
     """``statistics_breakdown`` ready to show (the dashboard, the API): every month of the period present (zero where
     nothing was counted), keys in order (months and cells in theirs, the others largest first, the unknown last),
-    and the small counts hidden (``suppressed``). None when this breakdown cannot be read under these filters."""
+    and the small counts hidden (``suppressed``). With ``limit``, the keys past it are summed into one row (key
+    ``OTHERS``) before anything is hidden. None when this breakdown cannot be read under these filters."""
     below = settings.REPORTS_SUPPRESS_BELOW if below is None else below
     counts = statistics_breakdown(scope, filters, by=by)
     if counts is None:
@@ -156,6 +163,12 @@ def statistics_table(scope: Scope, filters: ReportFilters, *, by: str, below: in
         for month in _months(filters, counts):
             counts.setdefault(month, {})
     keys = _ordered(by, counts, metrics)
+    others = 0
+    if limit is not None and len(keys) > limit + 1:
+        tail, keys = keys[limit:], keys[:limit]
+        counts[OTHERS] = {metric: sum(counts[key].get(metric, 0) for key in tail) for metric in metrics}
+        keys.append(OTHERS)
+        others = len(tail)
     hidden = {metric: suppressed({key: counts[key].get(metric, 0) for key in keys}, below=below) for metric in metrics}
     rows = [
         (key, {metric: Count(counts[key].get(metric, 0), key in hidden[metric]) for metric in metrics}) for key in keys
@@ -164,7 +177,7 @@ def statistics_table(scope: Scope, filters: ReportFilters, *, by: str, below: in
     for metric in metrics:
         value = sum(counts[key].get(metric, 0) for key in keys)
         totals[metric] = Count(value, 0 < value < below)
-    return Table(by=by, metrics=metrics, rows=rows, totals=totals)
+    return Table(by=by, metrics=metrics, rows=rows, totals=totals, others=others)
 
 
 def _months(filters: ReportFilters, counts: dict) -> list[datetime.date]:

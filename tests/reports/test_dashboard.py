@@ -242,3 +242,16 @@ def test_a_teacher_who_changes_her_gender_is_counted_again_in_every_month_she_en
     tallies.tallies_refresh()
     by_gender = statistics.statistics_breakdown(scope_of(country), ReportFilters(), by="gender")
     assert by_gender == {"male": {Metric.REGISTERED: 1, Metric.ENROLLMENTS: 1}}
+
+
+def test_a_long_breakdown_shows_its_largest_rows_and_sums_the_rest(egypt_regions):
+    country, cairo, _giza = egypt_regions
+    for number in range(4):
+        course = course_services.course_create(title=f"Course {number}")
+        enroll(teachers(6 + number, country=country, region=cairo), course)
+    tallies.tallies_rebuild()
+    table = statistics.statistics_table(scope_of(country), ReportFilters(), by="course", limit=2)
+    keys = [key for key, _counts in table.rows]
+    assert len(keys) == 3 and keys[-1] == statistics.OTHERS and table.others == 2
+    assert [counts[Metric.ENROLLMENTS].value for _key, counts in table.rows] == [9, 8, 6 + 7]
+    assert table.totals[Metric.ENROLLMENTS].value == 30
