@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 
 from accounts.scope import Scope
 
 from .filters import ReportFilters
 from .models import Metric, Tally
 from .selectors import registry_allowed
-from .tallies import next_month
+from .tallies import month_of, next_month
 
 # Smallest first: a read takes the first grain holding every dimension it needs.
 GRAINS = ("", "R", "C", "G", "A", "RC", "RG", "CG", "RA", "CA", "RCG", "RCA", "RI")
@@ -113,7 +114,14 @@ def _tallies(scope: Scope, filters: ReportFilters, *, grain: str, metrics: tuple
         period &= Q(month__gte=filters.period_from)
     if filters.period_to:
         period &= Q(month__lte=filters.period_to)
-    return tallies.filter(period | Q(metric=Metric.ACTIVE)) if period else tallies
+    if not period:
+        return tallies
+    if Metric.ACTIVE not in metrics:
+        return tallies.filter(period)
+    # Active teachers are a count of now, stored under the month it was counted in: a month-bounded condition too,
+    # so that both halves read an index range.
+    recent = month_of(timezone.now() - datetime.timedelta(days=40))
+    return tallies.filter(period | Q(metric=Metric.ACTIVE, month__gte=recent))
 
 
 def suppressed(counts: Mapping[Hashable, int], *, below: int | None = None) -> set[Hashable]:
