@@ -255,3 +255,10 @@ def test_a_long_breakdown_shows_its_largest_rows_and_sums_the_rest(egypt_regions
     assert len(keys) == 3 and keys[-1] == statistics.OTHERS and table.others == 2
     assert [counts[Metric.ENROLLMENTS].value for _key, counts in table.rows] == [9, 8, 6 + 7]
     assert table.totals[Metric.ENROLLMENTS].value == 30
+
+
+def test_the_filters_keep_what_she_chose(cairo_and_giza):
+    country, cairo, _giza, course = cairo_and_giza
+    page = text(signed_in(ministry_official(country=country)).get(url(), {"region": cairo.pk, "course": course.pk}))
+    assert f'<option value="{cairo.pk}" selected>Cairo</option>' in page
+    assert f'<option value="{course.pk}" selected>' in page and '<option value="">' in page
