@@ -11,6 +11,13 @@ from lms.reports import tallies
 from tests.factories.reports import certify, enroll, teachers
 
 
+@pytest.fixture(autouse=True)
+def counts_refreshed_by_the_tests(settings):
+    """These tests count the tallies themselves, whichever settings run them (`make test` exports the dev settings,
+    where counts are refreshed right after each commit)."""
+    settings.REPORTS_REFRESH_ON_COMMIT = False
+
+
 @pytest.fixture
 def egypt_regions():
     country = Country.objects.get(code="EG")
