@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test lint messages install install-dev seed clean-services stack-stop
+.PHONY: run test lint messages install install-dev seed clean-services stack stack-stop stack-status bench
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,22 @@ lint: install-dev
 messages: install-dev
 	$(PY) manage.py makemessages --locale ru --locale ar --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
 	$(PY) manage.py compilemessages --locale ru --locale ar --ignore '.venv/*'
+
+# The production configuration on one machine, on loopback (docs/deploy.md): PostgreSQL, Redis, a Celery worker
+# and beat, gunicorn. `make stack PORT=8200` serves on another port; `make stack-stop` stops everything.
+stack: install
+	bash scripts/stack.sh start
+
+stack-stop:
+	bash scripts/stack.sh stop
+
+stack-status:
+	bash scripts/stack.sh status
+
+# The load benchmark (bench/load.py, bench/README.md): starts `make stack` with its own data, replays teachers'
+# journeys for a bounded time, prints the ratio table and writes var/bench/load.json.
+bench: install-dev
+	bash scripts/bench.sh
 
 clean-services:
 	-bash scripts/celery.sh stop

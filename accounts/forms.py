@@ -8,6 +8,8 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PlainSelect
+
 from .models import Country, Institution, Region, User
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
@@ -19,7 +21,7 @@ class CountryChoiceField(forms.ModelChoiceField):
 
 
 def _country_field(required: bool = False) -> CountryChoiceField:
-    return CountryChoiceField(queryset=Country.objects.all(), required=required, label=_("Country"))
+    return CountryChoiceField(queryset=Country.objects.all(), required=required, label=_("Country"), widget=PlainSelect)
 
 
 def _sort_country_choices(field: CountryChoiceField) -> None:
@@ -85,7 +87,7 @@ class SignUpForm(forms.Form):
 
 class ProfileForm(forms.ModelForm):
     country = _country_field(required=False)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, widget=PlainSelect)
 
     class Meta:
         model = User

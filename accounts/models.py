@@ -408,6 +408,8 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
+        # The audit log filtered by action, newest first.
+        indexes = [models.Index(fields=["action", "-created_at"], name="accounts_audit_action_new")]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

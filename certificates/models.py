@@ -142,6 +142,13 @@ class Certificate(models.Model):
         indexes = [
             models.Index(fields=["subject_key"], name="certificates_subject"),
             models.Index(fields=["country", "region", "-issued_at"], name="certificates_geography"),
+            # The administrators' list, newest first, a page at a time: every certificate (a superuser), a
+            # country's (a site administrator), the revoked ones.
+            models.Index(fields=["-issued_at", "-id"], name="certificates_newest"),
+            models.Index(fields=["country", "-issued_at", "-id"], name="certificates_country_newest"),
+            models.Index(
+                fields=["-issued_at", "-id"], condition=Q(status="revoked"), name="certificates_revoked_newest"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, RoleGrant, User
@@ -265,8 +265,10 @@ def certificates_list_allowed(user: User) -> bool:
 
 def certificates_managed_by(user: User, *, search: str = "", status: str = "") -> QuerySet[Certificate]:
     """The certificates on ``user``'s list (``certificates_visible_to``), newest first, found by code, the
-    learner's name (as printed) or email; each with ``pending_corrections``."""
-    certificates = certificates_visible_to(user).select_related("user")
+    learner's name (as printed) or email; each with ``pending_corrections`` (True when a name correction waits)."""
+    # Not select_related("user"): the list and the zip show what the certificate says (its snapshot), never the
+    # account, and joining it would read every user row (password hash included) for each certificate listed.
+    certificates = certificates_visible_to(user)
     search = search.strip()
     if search:
         from .codes import code_normalise
@@ -278,9 +280,11 @@ def certificates_managed_by(user: User, *, search: str = "", status: str = "") -
         certificates = certificates.filter(condition)
     if status in Certificate.Status.values:
         certificates = certificates.filter(status=status)
-    return certificates.annotate(
-        pending_corrections=Count("name_corrections", filter=Q(name_corrections__status=NameCorrection.Status.PENDING))
-    )
+    # At most one correction is pending (a constraint): whether there is one is the count. A subquery, not a join
+    # counted by GROUP BY, so that a page of the list reads 50 rows through the newest-first index and the
+    # paginator's count reads no name corrections at all.
+    pending = NameCorrection.objects.filter(certificate=OuterRef("pk"), status=NameCorrection.Status.PENDING)
+    return certificates.annotate(pending_corrections=Exists(pending))
 
 
 def certificate_managed_get(user: User, certificate_uuid: uuid.UUID | str) -> Certificate | None:

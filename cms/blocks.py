@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +16,7 @@ from core.sanitize import sanitize_wagtail_richtext
 from webinars.timezones import format_in
 
 from .choosers import quiz_chooser_viewset, session_chooser_viewset
-from .embeds import VIDEO_PROVIDERS, embed_url, provider_of
+from .embeds import VIDEO_PROVIDERS, embed_url, provider_of, watch_url
 
 RICH_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "hr", "blockquote", "code"]
 VIDEO_EXTENSIONS = (".mp4", ".webm", ".ogv")
@@ -38,8 +40,23 @@ class HeadingBlock(blocks.StructBlock):
         template = "cms/blocks/heading.html"
 
 
+class OwnAltTextImageBlock(ImageBlock):
+    """Wagtail's ImageBlock, except that each use of an image keeps its own alt text. ImageBlock writes the alt
+    text and the decorative flag onto the Image instance, and a lesson's blocks share one instance per image: an
+    image used twice would get the alt text of its last use everywhere (a decorative use would blank them all).
+    Deconstructs as ImageBlock, so no migration."""
+
+    def _struct_value_to_image(self, struct_value):
+        if struct_value.get("image"):
+            struct_value["image"] = copy.copy(struct_value["image"])
+        return super()._struct_value_to_image(struct_value)
+
+
 class FigureBlock(blocks.StructBlock):
-    image = ImageBlock(label=_("Image"))
+    """An image as a set of renditions (WebP with a JPEG fallback, three widths): the phone downloads the
+    smallest that fills its screen. Lazy unless the lesson page says it is on the first screen."""
+
+    image = OwnAltTextImageBlock(label=_("Image"))
     caption = blocks.CharBlock(required=False, max_length=300, label=_("Caption"))
 
     class Meta:
@@ -62,7 +79,9 @@ class CaptionTrackBlock(blocks.StructBlock):
 
 
 class VideoBlock(blocks.StructBlock):
-    """An uploaded video with caption tracks, or a video from an allow-listed provider. Never autoplays."""
+    """An uploaded video with caption tracks, or a video from an allow-listed provider. Never autoplays: an
+    uploaded video downloads nothing until played (preload="none"), and a provider's player (half a megabyte and
+    more) loads only when the learner asks for it; until then it is a link to the video on the provider's site."""
 
     title = blocks.CharBlock(label=_("Title"), max_length=200)
     file = DocumentChooserBlock(required=False, label=_("Video file (MP4 or WebM)"))
@@ -97,6 +116,8 @@ class VideoBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         context["embed_url"] = embed_url(value["url"]) if value["url"] else ""
+        context["watch_url"] = watch_url(value["url"]) if value["url"] else ""
+        context["provider"] = provider_of(value["url"]) if value["url"] else ""
         return context
 
 
@@ -111,7 +132,8 @@ class DocumentBlock(blocks.StructBlock):
 
 
 class InteractiveBlock(blocks.StructBlock):
-    """H5P, PhET, GeoGebra, YouTube or Vimeo content in an iframe, from an allow-list."""
+    """H5P, PhET, GeoGebra, YouTube or Vimeo content in an iframe, from an allow-list. Like a video, the iframe
+    (a simulation can weigh megabytes) loads only when the learner asks for it."""
 
     url = blocks.URLBlock(
         label=_("Address"), help_text=_("An https address from H5P, PhET, GeoGebra, YouTube or Vimeo.")
@@ -135,6 +157,7 @@ class InteractiveBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         context["embed_url"] = embed_url(value["url"])
+        context["watch_url"] = watch_url(value["url"])
         context["provider"] = provider_of(value["url"])
         return context
 

@@ -15,7 +15,11 @@ from lms.courses import selectors
 from lms.courses.models import Course, Subject
 
 PAGE_SIZE = 12
-COVER_RENDITION = "fill-480x270|format-webp"
+# The renditions a course card shows (cms/templates/cms/includes/course_card.html), spelt as Wagtail expands its
+# {% picture %} tag: all of them must be prefetched, or Wagtail regenerates the missing ones on every request.
+COVER_RENDITIONS = [
+    f"fill-{size}|format-{fmt}" for size in ("320x180", "480x270", "640x360") for fmt in ("webp", "jpeg")
+]
 
 
 class CatalogueFilterForm(forms.Form):
@@ -71,7 +75,7 @@ def catalogue_context(request, *, index) -> dict:
     ids = [course.pk for course in listed]
     language = get_language()
     pages: dict[int, CoursePage] = {}
-    covers = Prefetch("cover_image", queryset=get_image_model().objects.prefetch_renditions(COVER_RENDITION))
+    covers = Prefetch("cover_image", queryset=get_image_model().objects.prefetch_renditions(*COVER_RENDITIONS))
     for page in (
         CoursePage.objects.live().public().filter(course_id__in=ids).select_related("locale").prefetch_related(covers)
     ):
@@ -103,5 +107,4 @@ def catalogue_context(request, *, index) -> dict:
         "result_count": page_obj.paginator.count,
         "query_string": query.urlencode(),
         "language_names": dict(settings.LANGUAGES),
-        "cover_rendition": COVER_RENDITION,
     }

@@ -1,10 +1,12 @@
 """Interactive content and video from an allow-list of providers, embedded as iframes that we build from the
-URL alone (no oEmbed request over the internet)."""
+URL alone (no oEmbed request over the internet: ``WAGTAILEMBEDS_FINDERS`` is empty). Nothing autoplays: the
+player addresses are rebuilt without the author's query string, and whatever other address is passed through
+loses its autoplay parameters."""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -23,6 +25,8 @@ PROVIDERS = {
 }
 VIDEO_PROVIDERS = {"YouTube", "Vimeo"}
 _YOUTUBE_ID = re.compile(r"^[\w-]{11}$")
+# Query parameters that start a player by itself (YouTube, Vimeo, H5P, JW Player, Kaltura, Brightcove...).
+_AUTOPLAY = re.compile(r"^(auto[_-]?play|auto[_-]?start)$", re.IGNORECASE)
 
 
 def provider_of(url: str) -> str | None:
@@ -56,7 +60,30 @@ def embed_url(url: str) -> str:
         if not match:
             raise ValidationError(_("This Vimeo address does not name a video."))
         return f"https://player.vimeo.com/video/{match.group(1)}?dnt=1"
-    return url
+    return without_autoplay(url)
+
+
+def watch_url(url: str) -> str:
+    """The provider's own page for an allow-listed ``url``: where the link of a player that is not loaded yet
+    leads (without JavaScript, or to watch in the provider's app)."""
+    embed = embed_url(url)
+    provider = provider_of(url)
+    if provider == "YouTube":
+        return "https://www.youtube.com/watch?v=" + urlsplit(embed).path.rsplit("/", 1)[-1]
+    if provider == "Vimeo":
+        return "https://vimeo.com/" + urlsplit(embed).path.rsplit("/", 1)[-1]
+    return embed
+
+
+def without_autoplay(url: str) -> str:
+    """``url`` without the query parameters that make a player start by itself."""
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = [(name, value) for name, value in pairs if not _AUTOPLAY.match(name)]
+    if len(query) == len(pairs) and not _AUTOPLAY.match(parts.fragment):
+        return url  # as the author wrote it
+    fragment = "" if _AUTOPLAY.match(parts.fragment) else parts.fragment
+    return urlunsplit(parts._replace(query=urlencode(query), fragment=fragment))
 
 
 def _youtube_id(parts) -> str | None:

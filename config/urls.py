@@ -1,13 +1,17 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from core.views import health
+
 urlpatterns = [
+    path("health/", health, name="health"),
     path("django-admin/", admin.site.urls),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -37,3 +41,10 @@ if settings.DEBUG:
     urlpatterns = (
         staticfiles_urlpatterns() + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
     )
+elif getattr(settings, "SERVE_MEDIA", False):
+    # One machine without a web server in front (`make stack`): Django serves the images' files, and only those
+    # (documents go through Wagtail's view, which checks privacy; certificates and job files through ours).
+    prefix = settings.MEDIA_URL.lstrip("/")
+    images = rf"^{prefix}(?P<path>(?:images|original_images)/.+)$"
+    media = re_path(images, serve, {"document_root": settings.MEDIA_ROOT})
+    urlpatterns = [media, *urlpatterns]

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from .jobs import job_get_for_owner
@@ -19,3 +19,11 @@ def job_detail(request, job_id):
     if job is None:
         raise Http404
     return render(request, "core/job_detail.html", {"job": job})
+
+
+def health(request):
+    """Liveness for load balancers and `scripts/gunicorn.sh`: answers without touching the database or the cache.
+    Also the bare Django view `make bench` measures every step against (the same middleware, nothing else)."""
+    response = HttpResponse(b"ok\n", content_type="text/plain")
+    response["Cache-Control"] = "no-store"
+    return response

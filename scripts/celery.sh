@@ -20,7 +20,8 @@ start() {
     "$PY" -m celery -A config beat --detach --pidfile="$DIR/beat.pid" --logfile="$DIR/beat.log" \
       --schedule="$DIR/beat-schedule" --loglevel=INFO
   fi
-  for _ in $(seq 1 100); do
+  # Up to a minute: a worker imports all of Django and Wagtail, slow on a busy machine.
+  for _ in $(seq 1 600); do
     [ -s "$DIR/worker.pid" ] && grep -q "ready" "$DIR/worker.log" 2>/dev/null && { echo "worker ready"; return 0; }
     sleep 0.1
   done

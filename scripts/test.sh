@@ -40,6 +40,8 @@ else
 fi
 
 export REQUIRE_SERVICES=$REQUIRE
+# The test settings, whatever the caller exported (the Makefile exports the dev settings for `make run`).
+export DJANGO_SETTINGS_MODULE=config.settings.test
 "$PYTEST" "$@"
 status=$?
 if [ $status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; status=1; fi

@@ -34,6 +34,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from accounts.models import Country
+from core.forms import PlainSelect
 from webinars.models import Event, Registration, Session
 from webinars.selectors.events import event_get_published, event_list, event_topics
 from webinars.selectors.registrations import (
@@ -152,10 +153,10 @@ class EventFilterForm(forms.Form):
     """The list's filters (GET). A value that is not one of the choices is ignored, and said so by its field."""
 
     when = forms.CharField(required=False, widget=forms.HiddenInput)  # the tab: "upcoming" or "past"
-    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False)
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False)
-    country = forms.ChoiceField(label=gettext_lazy("For teachers in"), required=False)
-    topic = forms.ChoiceField(label=gettext_lazy("Topic"), required=False)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False, widget=PlainSelect)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False, widget=PlainSelect)
+    country = forms.ChoiceField(label=gettext_lazy("For teachers in"), required=False, widget=PlainSelect)
+    topic = forms.ChoiceField(label=gettext_lazy("Topic"), required=False, widget=PlainSelect)
 
     def __init__(self, *args, topics: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.routing import route_by_url_path
 from cms.selectors import news_latest
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "hr", "blockquote"]
@@ -45,6 +46,12 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["news"] = news_latest(locale=self.locale, limit=3)
         return context
+
+    def route(self, request, path_components):
+        # Every URL of the site starts here: one query for the pages along it (cms/routing.py).
+        if path_components and (found := route_by_url_path(self, request, path_components)) is not None:
+            return found
+        return super().route(request, path_components)
 
 
 class NewsIndexPage(Page):

@@ -77,6 +77,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip for HTML and JSON only, never for streamed downloads (core/compression.py, with its BREACH note), after
+    # WhiteNoise (static files come precompressed) and before ConditionalGet (ETags from the uncompressed body).
+    "core.compression.CompressTextMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    # The anonymous page cache (core/page_cache.py): storing goes outside the session, CSRF and messages middleware
+    # so that it sees the cookies they set; fetching goes after them, once the visitor is known.
+    "core.page_cache.UpdatePageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -84,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.page_cache.FetchPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
@@ -163,7 +172,7 @@ TIME_ZONE = "UTC"
 
 # Static files and media.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -183,16 +192,35 @@ def redis_db_url(url: str, db: int) -> str:
     return parts._replace(path=f"/{db}").geturl()
 
 
+# Whole pages for anonymous visitors (core/page_cache.py) live in their own alias ("pages"), on their own Redis
+# database, so that they never push rate-limit counters out; each lives PAGE_CACHE_SECONDS at most (0: no page cache).
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_MAX_QUERY = 500  # longer query strings are never cached
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": redis_db_url(REDIS_URL, 1),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        },
+        PAGE_CACHE_ALIAS: {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": redis_db_url(REDIS_URL, 2),
+            "TIMEOUT": PAGE_CACHE_SECONDS or None,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        PAGE_CACHE_ALIAS: {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "maktaba-pages",
+            "TIMEOUT": PAGE_CACHE_SECONDS or None,
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        },
+    }
 
 # Rate limits (django-ratelimit through core.ratelimit). Fail open: when the cache is down, sign-in must
 # still work; the limits come back with the cache.

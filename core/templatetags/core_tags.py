@@ -3,6 +3,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 
+from core import page_cache
+
 register = template.Library()
 
 
@@ -10,26 +12,43 @@ def language_links(request, page=None) -> list[dict]:
     """Plain links to this page in every language (no POST form, so pages stay cacheable).
 
     On a Wagtail page the link goes to its translation, or to that language's home page where the page is
-    not translated yet; elsewhere the same URL is reversed with the other language prefix."""
+    not translated yet; elsewhere the same URL is reversed with the other language prefix. A page's links cost a
+    query (its live translations) and are the same for every visitor, so they are kept in the page cache until the
+    next publish, move or deletion (core.page_cache.fragment); the others cost none."""
     current = get_language()
+    if page is not None:
+        translation_key = getattr(page, "translation_key", None)
+        host = f"{request.scheme}://{request.get_host()}" if request is not None else ""
+        urls = page_cache.fragment(
+            "language-links",
+            host,
+            getattr(page, "pk", None),
+            translation_key,
+            compute=lambda: _page_language_urls(request, page),
+        )
+    else:
+        path = request.get_full_path() if request is not None else "/"
+        urls = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+    return [
+        {"code": code, "name": name, "url": urls[code], "current": code == current} for code, name in settings.LANGUAGES
+    ]
+
+
+def _page_language_urls(request, page) -> dict[str, str]:
+    """{language code: the URL of the page's live translation, or that language's home page}."""
     translations = {}
-    if page is not None and getattr(page, "translation_key", None):
+    if getattr(page, "translation_key", None):
         from wagtail.models import Page
 
         for translation in Page.objects.filter(translation_key=page.translation_key, live=True).select_related(
             "locale"
         ):
             translations[translation.locale.language_code] = translation
-    links = []
-    path = request.get_full_path() if request is not None else "/"
-    for code, name in settings.LANGUAGES:
-        if page is not None:
-            target = translations.get(code)
-            url = target.get_url(request) if target is not None else f"/{code}/"
-        else:
-            url = translate_url(path, code)
-        links.append({"code": code, "name": name, "url": url, "current": code == current})
-    return links
+    urls = {}
+    for code, _name in settings.LANGUAGES:
+        target = translations.get(code)
+        urls[code] = target.get_url(request) if target is not None else f"/{code}/"
+    return urls
 
 
 @register.inclusion_tag("core/includes/language_switcher.html", takes_context=True)

@@ -465,6 +465,8 @@ class Attempt(models.Model):
         indexes = [
             models.Index(fields=["state", "deadline"], name="quizzes_attempt_open_deadline"),
             models.Index(fields=["quiz", "state"], name="quizzes_attempt_quiz_state"),
+            # A quiz's attempts for its trainers, newest first, a page at a time.
+            models.Index(fields=["quiz", "-started_at"], name="quizzes_attempt_quiz_started"),
         ]
 
     def __str__(self) -> str:
@@ -504,7 +506,10 @@ class QuestionAttempt(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["attempt", "position"], name="quizzes_question_attempt_unique_position")
         ]
-        indexes = [models.Index(fields=["needs_grading"], name="quizzes_qa_needs_grading")]
+        indexes = [
+            # The essay queue: only the few answers waiting for a mark, not every answer ever given.
+            models.Index(fields=["attempt"], condition=Q(needs_grading=True), name="quizzes_qa_to_grade"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.attempt_id}:{self.position}"

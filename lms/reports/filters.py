@@ -12,14 +12,12 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.scope import Scope
+from core.forms import PlainSelect
 from lms.courses.models import Course
 
 from . import selectors
@@ -103,22 +101,6 @@ class MonthField(forms.CharField):
         if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1900:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return date(int(match[1]), int(match[2]), 1)
-
-
-class PlainSelect(forms.Select):
-    """A select whose options are written in Python rather than through one template each: the list of courses has
-    hundreds, and rendering their option templates was most of the dashboard's page time."""
-
-    def render(self, name, value, attrs=None, renderer=None) -> str:
-        chosen = {str(each) for each in (value if isinstance(value, list | tuple) else [value]) if each is not None}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((str(key), mark_safe(" selected") if str(key) in chosen else "", label) for key, label in self.choices),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
-        )
 
 
 class CourseChoiceField(forms.ModelChoiceField):

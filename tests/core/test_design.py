@@ -17,7 +17,8 @@ def _stylesheets():
     return sorted(
         path
         for path in STATIC.glob("**/static/**/*.css")
-        if not {".venv", "var", "media", "node_modules"} & set(path.relative_to(STATIC).parts)
+        if not {".venv", ".services", "var", "media", "node_modules"} & set(path.relative_to(STATIC).parts)
+        and path.relative_to(STATIC).parts[0] != "static"  # STATIC_ROOT: collectstatic's copies, other projects' too
     )
 
 

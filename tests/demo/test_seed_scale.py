@@ -1,5 +1,6 @@
 """seed_scale at a small size: the same seed gives the same data, the data holds together as the services would
-have written it, and --reset removes what seed_scale made and nothing else."""
+have written it (catalogue pages, lesson progress, quiz attempts), a sample teacher can sign in and learn, and
+--reset removes what seed_scale made and nothing else."""
 
 import hashlib
 import io
@@ -7,16 +8,23 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.db.models.fields.json import KT
+from wagtail.models import Page
 
 from accounts.models import User
 from accounts.scope import Scope
 from certificates.codes import code_normalise
 from certificates.models import Certificate
-from demo.builders.scale import scale_users
-from lms.courses import services
-from lms.courses.models import Course, Enrollment
+from cms.models import CoursePage, LessonPage, NewsPage, ResourcePage
+from demo.builders.scale import sample_accounts, scale_users
+from demo.builders.scale.accounts import PASSWORD
+from demo.builders.scale.pages import scale_pages
+from lms.courses import selectors, services
+from lms.courses.models import Activity, ActivityProgress, Course, Enrollment
+from lms.quizzes.display import grader_data, grader_response
+from lms.quizzes.grading import grade
+from lms.quizzes.models import Attempt, QuestionAttempt, Quiz, QuizGrade
 from lms.reports.filters import ReportFilters
 from lms.reports.models import Metric
 from lms.reports.statistics import statistics_totals
@@ -54,8 +62,33 @@ def _digest() -> str:
         Attendance.objects.filter(user__in=users).order_by("user__email", "session__uuid").values_list(
             "user__email", "session__starts_at", "attended", "source", "marked_at",
         ),
+        scale_pages().order_by("url_path", "locale__language_code").values_list(
+            "url_path", "title", "locale__language_code", "translation_key", "content_type__model", "depth",
+        ),
+        [
+            (url, [_block(block) for block in body.raw_data])
+            for url, body in LessonPage.objects.filter(
+                translation_key__in=scale_pages().values("translation_key")
+            ).order_by("url_path").values_list("url_path", "body")
+        ],
+        ActivityProgress.objects.filter(enrollment__user__in=users).order_by(
+            "enrollment__user__email", "activity__translation_key"
+        ).values_list("enrollment__user__email", "activity__translation_key", "completed_at"),
+        Attempt.objects.filter(user__in=users).order_by("uuid").values_list(
+            "uuid", "user__email", "quiz__uuid", "number", "finished_at", "grade",
+        ),
+        QuestionAttempt.objects.filter(attempt__user__in=users).order_by("attempt__uuid", "position").values_list(
+            "attempt__uuid", "position", "version__question__idnumber", "choice_order", "response", "mark",
+        ),
     ]  # fmt: skip
     return hashlib.sha256(repr([list(rows) for rows in parts]).encode()).hexdigest()
+
+
+def _block(block) -> dict:
+    """A lesson's block by what it says: a quiz by its UUID (ids differ between runs)."""
+    if block["type"] == "quiz":
+        return {"type": "quiz", "quiz": str(Quiz.objects.get(pk=block["value"]["quiz"]).uuid)}
+    return dict(block)
 
 
 def test_the_same_seed_gives_the_same_data_and_another_seed_other_data():
@@ -164,3 +197,160 @@ def test_the_dashboard_counts_what_seed_scale_made():
     assert totals[Metric.COMPLETIONS] == Enrollment.objects.filter(status=Enrollment.Status.COMPLETED).count()
     assert totals[Metric.CERTIFICATES] == Certificate.objects.filter(status=Certificate.Status.VALID).count()
     assert totals[Metric.ATTENDANCE] == Attendance.objects.filter(attended=True).count()
+
+
+def test_the_catalogue_lists_the_generated_courses_with_their_pages(client):
+    _seed(teachers=600)
+    courses = Course.objects.all()
+    assert courses.count() == 12 and not courses.filter(is_listed=False).exists()
+    html = ""
+    for number in (1, 2, 3):
+        response = client.get(f"/en/courses/?page={number}")
+        assert response.status_code == 200
+        html += response.content.decode()
+    for course in courses:
+        # The page in the visitor's language, else the course's own language.
+        url = course.urls.get("en") or next(iter(course.urls.values()))
+        assert url in html, course.title
+    # Every course has pages in each of its languages, 5 to 15 lessons with text, and most a quiz lesson.
+    for course in courses:
+        pages = CoursePage.objects.filter(course=course)
+        assert sorted(pages.values_list("locale__language_code", flat=True)) == sorted(course.titles)
+        lessons = Activity.objects.filter(course=course, kind="lesson")
+        assert 5 <= lessons.count() <= 15
+        assert Activity.objects.filter(course=course, kind="quiz").count() == Quiz.objects.filter(course=course).count()
+    assert Quiz.objects.filter(activity__isnull=False).count() >= 5
+    lesson = LessonPage.objects.filter(translation_key__in=scale_pages().values("translation_key")).first()
+    assert client.get(lesson.url).status_code == 302  # lessons are for learners: to the sign-in page
+    assert "<p>" in lesson.body.raw_data[1]["value"]
+    # The library and the news: pages in the languages they say, served to anyone.
+    resources = ResourcePage.objects.filter(translation_key__in=scale_pages().values("translation_key"))
+    assert resources.count() >= 60
+    assert not resources.exclude(languages__contains=",").exists()
+    resource = resources.filter(locale__language_code="ru").first()
+    assert client.get(resource.url).status_code == 200
+    response = client.get("/ru/library/")
+    assert response.status_code == 200
+    assert any(title.encode() in response.content for title in resources.values_list("title", flat=True))
+    news = NewsPage.objects.filter(translation_key__in=scale_pages().values("translation_key"))
+    assert news.filter(locale__language_code="ar").exists()
+    assert client.get(news.filter(locale__language_code="ar").first().url).status_code == 200
+    # The tree is consistent: every parent counts its children.
+    for page in Page.objects.filter(depth__lte=5):
+        assert page.numchild == page.get_children().count(), page.url_path
+
+
+def test_a_sample_teacher_signs_in_and_opens_her_lesson_and_quiz(client):
+    output = _seed()
+    samples = sample_accounts(5)
+    # Every hundredth of 300 teachers, but the last one joined on the last day: too late to enroll.
+    assert [sample.email.rsplit(".", 2)[-2] for sample in samples] == ["100@scale", "200@scale"]
+    assert samples[0].email in output
+    sample = samples[0]
+    user = User.objects.get(email=sample.email)
+    assert client.login(email=sample.email, password=PASSWORD)
+    lesson = client.get(sample.lesson_url)
+    assert lesson.status_code == 200
+    page = LessonPage.objects.get(
+        url_path__endswith=sample.lesson_url.split("/courses/")[1], locale__language_code=sample.language
+    )
+    assert page.title.encode() in lesson.content
+    quiz_lesson = client.get(sample.quiz_lesson_url)
+    assert quiz_lesson.status_code == 200 and sample.quiz_start_url.encode() in quiz_lesson.content
+    started = client.post(sample.quiz_start_url)
+    assert started.status_code == 302
+    attempt = Attempt.objects.get(user=user, state=Attempt.State.IN_PROGRESS)
+    assert attempt.number == 1 and str(attempt.quiz.uuid) in sample.quiz_start_url
+    assert client.get(started["Location"]).status_code == 200
+    assert attempt.questions.count() == 6
+    # Opening the lesson recorded where she is, as it does for anyone.
+    assert Enrollment.objects.get(user=user, course=attempt.quiz.course).last_activity is not None
+
+
+def test_progress_and_quiz_attempts_agree_with_completion():
+    _seed()
+    enrollments = Enrollment.objects.filter(user__in=scale_users()).select_related("course")
+    required = {
+        course: set(Activity.objects.filter(course=course, is_active=True, required=True).values_list("pk", flat=True))
+        for course in Course.objects.all()
+    }
+    done: dict[int, list] = {}
+    for enrollment_id, activity, moment in ActivityProgress.objects.filter(enrollment__in=enrollments).values_list(
+        "enrollment", "activity", "completed_at"
+    ):
+        done.setdefault(enrollment_id, []).append((activity, moment))
+    assert sum(len(rows) for rows in done.values()) > 1_000
+    partial = 0
+    for enrollment in enrollments:
+        steps = done.get(enrollment.pk, [])
+        activities = {activity for activity, _moment in steps}
+        assert activities <= required[enrollment.course]
+        if enrollment.status == "completed":
+            assert activities == required[enrollment.course]
+            assert max(moment for _a, moment in steps) == enrollment.completed_at
+            percent, _following = selectors.outline_progress(
+                selectors.course_outline(course=enrollment.course, enrollment=enrollment)
+            )
+            assert percent == 100
+        else:
+            assert activities != required[enrollment.course]  # the completion rule would not complete it
+            partial += bool(steps)
+        assert all(enrollment.created_at <= moment <= enrollment.updated_at for _a, moment in steps)
+        if enrollment.last_activity_id and enrollment.status == "active":
+            assert enrollment.last_activity_id in required[enrollment.course] - activities
+    assert partial > 100
+
+    # Whoever completed a course with a quiz passed it; nobody else has passed it.
+    attempts = Attempt.objects.filter(user__in=scale_users())
+    assert attempts.count() > 100
+    for quiz_grade in QuizGrade.objects.filter(user__in=scale_users()).select_related("quiz"):
+        graded = attempts.filter(quiz=quiz_grade.quiz, user=quiz_grade.user_id)
+        assert quiz_grade.grade == max(graded.values_list("grade", flat=True))
+        assert quiz_grade.passed == (quiz_grade.grade >= quiz_grade.quiz.pass_grade)
+        status = Enrollment.objects.get(user=quiz_grade.user_id, course=quiz_grade.quiz.course).status
+        assert quiz_grade.passed == (status == "completed")
+    completed_with_quiz = enrollments.filter(status="completed", course__quizzes__activity__isnull=False)
+    assert completed_with_quiz.count() == QuizGrade.objects.filter(user__in=scale_users(), passed=True).count() > 0
+    # Every answer is marked as the quiz's own grading marks it, and every attempt totals its answers.
+    for question in QuestionAttempt.objects.filter(attempt__in=attempts).select_related("version")[:2000]:
+        data = question.version.data
+        assert grade(grader_data(data), grader_response(data, question.response)) == question.fraction
+        assert question.mark == question.fraction * question.max_mark
+    for attempt in attempts.annotate(total=Sum("questions__mark"), count=Count("questions"))[:500]:
+        assert attempt.marks == attempt.total and attempt.max_marks == attempt.count == 6
+        assert attempt.grade == round(attempt.total * 100 / 6, 2)
+        assert attempt.started_at < attempt.finished_at
+
+
+def test_reset_leaves_the_demo_untouched():
+    call_command("seed_demo", stdout=io.StringIO())
+    demo_pages = _demo_digest()
+    _seed()
+    assert scale_pages().count() > 100
+    _seed("--reset", "--seed", "2", teachers=40)
+    _seed_delete_everything_but_the_demo()
+    assert _demo_digest() == demo_pages
+
+
+def _demo_digest() -> str:
+    parts = [
+        Page.objects.order_by("path").values_list(
+            "path", "url_path", "title", "numchild", "live", "translation_key", "latest_revision_id"
+        ),
+        Course.objects.order_by("uuid").values_list("uuid", "title", "titles", "urls", "is_listed", "enrolled_count"),
+        Activity.objects.order_by("course__uuid", "position").values_list("course__uuid", "translation_key", "kind"),
+        Enrollment.objects.order_by("user__email", "course__uuid").values_list("user__email", "course__uuid", "status"),
+        ActivityProgress.objects.order_by("pk").values_list("enrollment__user__email", "activity__translation_key"),
+        Quiz.objects.order_by("uuid").values_list("uuid", "title", "activity__translation_key"),
+        Attempt.objects.order_by("uuid").values_list("uuid", "user__email", "grade"),
+        Certificate.objects.order_by("code").values_list("code", "user__email", "subject_key"),
+        User.objects.order_by("email").values_list("email", "full_name"),
+    ]
+    return hashlib.sha256(repr([list(rows) for rows in parts]).encode()).hexdigest()
+
+
+def _seed_delete_everything_but_the_demo() -> None:
+    """The second run's data goes too: what is left is the demo alone."""
+    from demo.builders.scale import scale_data_delete
+
+    scale_data_delete(lambda line: None)

@@ -1,11 +1,13 @@
 """``seed_scale``: large, realistic generated data, the same for the same seed, in one builder module per app.
 
-The geography, trainers, courses and events are built first; then teachers are generated in the order they joined,
-in batches, each batch with its enrollments, certificates, registrations and attendance, loaded by COPY on
+The geography, trainers, question bank, courses with their Wagtail pages and quizzes, the library, news and events are
+built first; then teachers are generated in the order they joined, in batches, each batch with its enrollments,
+lesson progress, quiz attempts, certificates, registrations and attendance, loaded by COPY on
 PostgreSQL, so that memory stays flat however many teachers there are. It all happens in one transaction: a run
 that fails leaves nothing behind. Everything seed_scale makes is marked (accounts at ``@scale.example``, UUIDs
-that start with ``common.UUID_PREFIX``), so ``scale_data_delete`` removes exactly that; regions, institutions and
-subjects are shared reference data and stay.
+that start with ``common.UUID_PREFIX``, pages whose translation key does, the question bank under its own top-level
+category), so ``scale_data_delete`` removes exactly that; regions, institutions and subjects are shared reference
+data and stay. ``sample_accounts`` finds teachers a load benchmark can sign in as.
 """
 
 from __future__ import annotations
@@ -17,27 +19,57 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Page
 
 from accounts.models import Institution, User
 from certificates.models import Certificate, NameCorrection, Rendition
 from lms.courses.models import Activity, ActivityProgress, Course, Enrollment, Module
+from lms.quizzes.models import (
+    QUESTION_CLASSES,
+    Attempt,
+    Question,
+    QuestionAttempt,
+    QuestionCategory,
+    QuestionVersion,
+    Quiz,
+    QuizGrade,
+)
 from webinars.models import Attendance, Event, Registration, Session
 
-from . import accounts, certificates, courses, webinars
+from . import accounts, certificates, courses, library, quizzes, webinars
 from .bulk import ids_reserve, indexes_deferred, references_deferred, rows_delete, tables_analyze
 from .common import EMAIL_DOMAIN, UUID_FIRST, UUID_LAST, Timeline, builder_rng
+from .pages import pages_delete, scale_pages
 
 BATCH = 10_000  # teachers generated at a time
 SCALE_UUIDS = Q(uuid__range=(UUID_FIRST, UUID_LAST))
 # The large tables: their indexes and constraints are created again after the load (PostgreSQL).
-BULK_LOADED = [User, Enrollment, Certificate, Registration, Attendance]
+BULK_LOADED = [
+    User,
+    Enrollment,
+    ActivityProgress,
+    Attempt,
+    QuestionAttempt,
+    QuizGrade,
+    Certificate,
+    Registration,
+    Attendance,
+]
 LOADED = [
     User,
     Institution,
     Course,
     Module,
     Activity,
+    Page,
+    Quiz,
     Enrollment,
+    ActivityProgress,
+    Attempt,
+    QuestionAttempt,
+    QuizGrade,
     Certificate,
     Event,
     Session,
@@ -84,6 +116,8 @@ def scale_data_exists() -> bool:
         scale_users().exists()
         or Course.objects.filter(SCALE_UUIDS).exists()
         or Event.objects.filter(SCALE_UUIDS).exists()
+        or scale_pages().exists()
+        or QuestionCategory.objects.filter(parent=None, name=quizzes.ROOT).exists()
     )
 
 
@@ -97,8 +131,17 @@ def scale_data_delete(log: Callable[[str], None]) -> None:
     users = scale_users().values("pk")
     scale_courses = Course.objects.filter(SCALE_UUIDS).values("pk")
     scale_events = Event.objects.filter(SCALE_UUIDS).values("pk")
+    scale_quizzes = Quiz.objects.filter(SCALE_UUIDS).values("pk")
     # One condition per statement: ``a IN (…) OR b IN (…)`` cannot be planned as a join.
-    with transaction.atomic(), references_deferred(User, Certificate, Enrollment, Course, Activity, Event, Session):
+    with (
+        transaction.atomic(),
+        references_deferred(User, Certificate, Enrollment, Course, Activity, Event, Session, Attempt, Quiz),
+    ):
+        for attempts in (Attempt.objects.filter(user__in=users), Attempt.objects.filter(quiz__in=scale_quizzes)):
+            rows_delete(QuestionAttempt.objects.filter(attempt__in=attempts.values("pk")))
+            rows_delete(attempts)
+        rows_delete(QuizGrade.objects.filter(user__in=users))
+        rows_delete(QuizGrade.objects.filter(quiz__in=scale_quizzes))
         for certificates_ in (Certificate.objects.filter(user__in=users), Certificate.objects.filter(SCALE_UUIDS)):
             rows_delete(Rendition.objects.filter(certificate__in=certificates_.values("pk")))
             rows_delete(NameCorrection.objects.filter(certificate__in=certificates_.values("pk")))
@@ -113,13 +156,35 @@ def scale_data_delete(log: Callable[[str], None]) -> None:
         rows_delete(Attendance.objects.filter(session__event__in=scale_events))
         rows_delete(Registration.objects.filter(user__in=users))
         rows_delete(Registration.objects.filter(event__in=scale_events))
+        pages = pages_delete()
         Course.objects.filter(SCALE_UUIDS).delete()
+        _bank_delete()
         Event.objects.filter(SCALE_UUIDS).delete()
         for through in (User.groups.through, User.user_permissions.through):
             rows_delete(through.objects.filter(user__in=users))
         User.objects.filter(pk__in=_users_referenced(users)).delete()
         deleted = rows_delete(scale_users())
-    log(f"reset: earlier scale data deleted ({deleted:,} accounts) in {time.monotonic() - started:.1f} s")
+    log(
+        f"reset: earlier scale data deleted ({deleted:,} accounts, {pages:,} pages) in "
+        f"{time.monotonic() - started:.1f} s"
+    )
+
+
+def _bank_delete() -> None:
+    """seed_scale's question bank: its top-level category with everything under it (the quizzes that used it are
+    gone with their courses)."""
+    root = QuestionCategory.objects.filter(parent=None, name=quizzes.ROOT).first()
+    if root is None:
+        return
+    categories, level = [root.pk], [root.pk]
+    while level := list(QuestionCategory.objects.filter(parent__in=level).values_list("pk", flat=True)):
+        categories.extend(level)
+    rows_delete(QuestionVersion.objects.filter(question__category__in=categories))
+    for model in QUESTION_CLASSES.values():  # each type's own rows, then the questions (polymorphic: 5 s otherwise)
+        rows_delete(model.objects.non_polymorphic().filter(category__in=categories))
+    rows_delete(Question.objects.non_polymorphic().filter(category__in=categories))
+    for pk in reversed(categories):  # children before their parents
+        QuestionCategory.objects.filter(pk=pk).delete()
 
 
 def _users_referenced(users) -> set[int]:
@@ -136,7 +201,10 @@ def build(plan: Plan, log: Callable[[str], None]) -> Summary:
     """Generate and load everything in one transaction; ``log`` receives a line of progress at a time."""
     summary = Summary()
     timeline = Timeline.ending(plan.until)
-    rng = {name: builder_rng(plan.seed, name) for name in ("accounts", "courses", "webinars", "certificates")}
+    rng = {
+        name: builder_rng(plan.seed, name)
+        for name in ("accounts", "courses", "quizzes", "library", "webinars", "certificates")
+    }
     with transaction.atomic():
         since = time.monotonic()
         geography = accounts.geography_build(plan.countries, teachers=plan.teachers)
@@ -149,9 +217,23 @@ def build(plan: Plan, log: Callable[[str], None]) -> Summary:
             f"{geography.institution_count:,} institutions, {len(staff.trainers)} trainers, "
             f"{len(staff.officials)} ministry officials ({summary.elapsed:.1f} s)"
         )
-        catalogue = courses.catalogue_build(rng["courses"], timeline, teachers=plan.teachers, trainers=staff.trainers)
-        since = summary.add("courses", since, courses=len(catalogue.courses))
-        log(f"courses: {len(catalogue.courses)} courses with their outlines ({summary.elapsed:.1f} s)")
+        catalogue = courses.catalogue_build(
+            rng["courses"], rng["quizzes"], timeline, teachers=plan.teachers, trainers=staff.trainers
+        )
+        quiz_count = sum(1 for info in catalogue.courses if info.quiz is not None)
+        since = summary.add(
+            "courses", since, courses=len(catalogue.courses), quizzes=quiz_count, questions=catalogue.questions
+        )
+        summary.rows["pages"] = catalogue.pages
+        log(
+            f"courses: {len(catalogue.courses)} courses, {catalogue.pages:,} pages, {quiz_count} quizzes, "
+            f"{catalogue.questions:,} questions in the bank ({summary.elapsed:.1f} s)"
+        )
+        resources = library.resources_build(rng["library"], timeline, teachers=plan.teachers, trainers=staff.trainers)
+        news = library.news_build(rng["library"], timeline)
+        summary.rows["pages"] += resources + news
+        since = summary.add("library and news", since, resources=resources, news=news)
+        log(f"library: {resources:,} resource pages, {news:,} news pages ({summary.elapsed:.1f} s)")
         calendar = webinars.events_build(
             rng["webinars"], timeline, geography, teachers=plan.teachers, trainers=staff.trainers
         )
@@ -178,6 +260,7 @@ def build(plan: Plan, log: Callable[[str], None]) -> Summary:
 def _teachers_build(plan, timeline, rng, people, catalogue, calendar, issuer, summary, log) -> None:
     """Teachers in the order they joined, ``BATCH`` at a time, each batch with everything they did."""
     first_id = ids_reserve(User, plan.teachers)
+    attempts = quizzes.Attempts(rng["quizzes"])
     reported = time.monotonic()
     for start in range(0, plan.teachers, BATCH):
         stop = min(start + BATCH, plan.teachers)
@@ -186,10 +269,10 @@ def _teachers_build(plan, timeline, rng, people, catalogue, calendar, issuer, su
             people, timeline, first_id=first_id, start=start, stop=stop, total=plan.teachers
         )
         since = summary.add("accounts", since, teachers=len(teachers))
-        enrolled, completions = courses.enrollments_load(
-            rng["courses"], timeline, catalogue, teachers, average=plan.enrollments_per_teacher
+        counts, completions = courses.enrollments_load(
+            rng["courses"], timeline, catalogue, teachers, average=plan.enrollments_per_teacher, done=attempts
         )
-        since = summary.add("courses", since, enrollments=enrolled)
+        since = summary.add("courses", since, **counts)
         registered, attended, awards = webinars.registrations_load(rng["webinars"], timeline, calendar, teachers)
         since = summary.add("webinars", since, registrations=registered, attendance=attended)
         summary.add("certificates", since, certificates=issuer.load(completions, awards))
@@ -198,6 +281,74 @@ def _teachers_build(plan, timeline, rng, people, catalogue, calendar, issuer, su
             rows = summary.rows
             log(
                 f"teachers {stop:,}/{plan.teachers:,}: {rows['enrollments']:,} enrollments, "
+                f"{rows['progress']:,} lessons done, {rows['quiz attempts']:,} quiz attempts, "
                 f"{rows['certificates']:,} certificates, {rows['registrations']:,} registrations, "
                 f"{rows['attendance']:,} attendance marks ({summary.elapsed:.1f} s)"
             )
+
+
+@dataclass(frozen=True)
+class SampleAccount:
+    """A generated teacher a load benchmark can sign in as (password ``accounts.PASSWORD``), learning a course with
+    lessons and a quiz that she has not started yet, with the addresses to open, in her language."""
+
+    email: str
+    language: str
+    course_url: str
+    lesson_url: str  # the course's first lesson
+    quiz_lesson_url: str  # the lesson that shows the quiz
+    quiz_start_url: str  # POST starts an attempt
+    certificates: tuple[str, ...]  # verification addresses of her certificates (often none)
+
+
+def sample_accounts(count: int = 100) -> list[SampleAccount]:
+    """The first ``count`` sample teachers, in the order they joined (the same for the same seed and --until): every
+    hundredth generated teacher (``courses.SAMPLE_EVERY``; her address ends in ``00@scale.example``) is enrolled
+    by a trainer in a listed course with a quiz in her language, and has not opened it yet."""
+    enrollments = (
+        Enrollment.objects.filter(
+            user__email__endswith=f"00@{EMAIL_DOMAIN}",
+            status=Enrollment.Status.ACTIVE,
+            source=Enrollment.Source.TRAINER,
+            last_activity__isnull=True,
+            course__is_listed=True,
+            course__quizzes__activity__isnull=False,
+        )
+        .select_related("user", "course")
+        .order_by("user__date_joined", "user__email", "course__uuid")
+    )
+    chosen: dict[int, Enrollment] = {}
+    for enrollment in enrollments.iterator(chunk_size=500):
+        chosen.setdefault(enrollment.user_id, enrollment)
+        if len(chosen) >= count:
+            break
+    steps: dict[int, list[Activity]] = {}
+    for activity in Activity.objects.filter(
+        course__in={enrollment.course_id for enrollment in chosen.values()}, is_active=True
+    ).order_by("position"):
+        steps.setdefault(activity.course_id, []).append(activity)
+    quiz_of = dict(Quiz.objects.filter(course__in=steps, activity__isnull=False).values_list("activity_id", "uuid"))
+    codes: dict[int, list[str]] = {}
+    for user, code in Certificate.objects.filter(user__in=chosen).order_by("issued_at").values_list("user", "code"):
+        codes.setdefault(user, []).append(code)
+    samples = []
+    for user, enrollment in chosen.items():
+        course = enrollment.course
+        language = enrollment.user.preferred_language
+        language = language if language in course.urls else next(iter(course.urls))
+        quiz_step = next(step for step in steps[course.pk] if step.pk in quiz_of)
+        with translation.override(language):
+            start = reverse("quizzes:quiz-start", kwargs={"quiz_uuid": quiz_of[quiz_step.pk]})
+            verify = [reverse("certificates:verify", kwargs={"code": code}) for code in codes.get(user, [])]
+        samples.append(
+            SampleAccount(
+                email=enrollment.user.email,
+                language=language,
+                course_url=course.urls[language],
+                lesson_url=steps[course.pk][0].urls.get(language, ""),
+                quiz_lesson_url=quiz_step.urls.get(language, ""),
+                quiz_start_url=start,
+                certificates=tuple(verify),
+            )
+        )
+    return samples

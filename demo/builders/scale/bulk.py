@@ -58,6 +58,26 @@ def rows_load(model: type[models.Model], columns: tuple[str, ...], rows: Iterabl
     return count
 
 
+def inherited_insert(base: type[models.Model], objects: list[models.Model]) -> None:
+    """Insert unsaved instances of subclasses of ``base`` (multi-table inheritance, as Wagtail pages and polymorphic
+    questions are), which ``bulk_create`` refuses: the base rows by ``bulk_create``, which gives them their ids, then
+    each subclass's own columns by one multi-row insert per batch. No ``save()``, no signals: set every column the
+    model's ``save()`` would have set (a page's path, a polymorphic model's content type) before."""
+    base_fields = [field for field in base._meta.concrete_fields if not field.primary_key]
+    bases = [base(**{field.attname: getattr(obj, field.attname) for field in base_fields}) for obj in objects]
+    base.objects.bulk_create(bases, batch_size=500)
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    for obj, saved in zip(objects, bases, strict=True):
+        obj.pk = saved.pk  # the subclass's pointer to its base row
+        setattr(obj, base._meta.pk.attname, saved.pk)
+        by_model.setdefault(type(obj), []).append(obj)
+    for model, rows in by_model.items():
+        fields = list(model._meta.local_concrete_fields)
+        size = max(1, connection.ops.bulk_batch_size(fields, rows)) if connection.vendor == "sqlite" else 500
+        for start in range(0, len(rows), size):
+            model._base_manager._insert(rows[start : start + size], fields=fields, raw=True)
+
+
 def _copy(model: type[models.Model], columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
     quote = connection.ops.quote_name
     fields = _fields(model)

@@ -1,9 +1,12 @@
-"""Scale courses and enrollments: a few hundred course records in English, Russian and Arabic (one to three
-languages each) with a small outline, ICT CFT competencies and trainers, and each teacher's enrollments with
-realistic progress: most in her own language, popular courses more often, completion taking days to months.
+"""Scale courses and enrollments: a few hundred courses in English, Russian and Arabic (one to three languages each)
+with ICT CFT competencies and trainers, their Wagtail pages in the catalogue (``course_pages``), a final quiz in
+most of them (``quizzes``), and each teacher's enrollments with realistic progress: most in her own language,
+popular courses more often, completion taking days to months.
 
-The courses have no Wagtail pages, so they are not listed in the catalogue (``is_listed`` stays false, as for a
-course whose pages are gone). Enrollments copy the learner's country and region, as ``lms.courses.services`` does.
+Progress is recorded as the services record it: an ``ActivityProgress`` row per step done, in the outline's order;
+a completed enrollment has every step done (its quiz passed), one still active has done some of them, and
+``last_activity`` is where she is. Enrollments copy the learner's country and region, as ``lms.courses.services``
+does.
 """
 
 from __future__ import annotations
@@ -17,14 +20,16 @@ from django.conf import settings
 from core.text import fold
 from demo.builders.courses import SUBJECTS
 from lms.competencies.models import Competency
-from lms.courses.models import Activity, Course, Enrollment, Module, Subject
+from lms.courses.models import ActivityProgress, Course, Enrollment, Subject
 
+from . import course_pages, quizzes
 from .accounts import Teacher
-from .bulk import rows_load
+from .bulk import ids_reserve, rows_load
 from .common import DAY, Timeline, Weighted, at, scale_uuid
 
 COURSES_MAX = 300
 TEACHERS_PER_COURSE = 3_000
+SAMPLE_EVERY = 100  # every hundredth teacher is a sample account (``sample_accounts``)
 
 # (subject, ICT CFT cells, title in en / ru / ar)
 TOPICS = [
@@ -176,14 +181,15 @@ LANGUAGE_SETS = Weighted(
 MODES = Weighted(list(Course.EnrollmentMode.values), [0.8, 0.1, 0.07, 0.03])
 FORMATS = Weighted(list(Course.Format.values), [0.7, 0.2, 0.1])
 HOURS = [2, 4, 6, 8, 10, 12, 16, 20, 24, 36]
-MODULE_WORDS = {"en": "Module", "ru": "Модуль", "ar": "الوحدة"}
-LESSON_WORDS = {"en": "Lesson", "ru": "Урок", "ar": "الدرس"}
 SOURCES = Weighted(["self", "trainer", "bulk"], [0.9, 0.05, 0.05])
 
 ENROLLMENT_COLUMNS = (
-    "user_id", "course_id", "status", "source", "cohort_id", "enrolled_by_id", "created_at", "updated_at",
+    "id", "user_id", "course_id", "status", "source", "cohort_id", "enrolled_by_id", "created_at", "updated_at",
     "completed_at", "last_activity_id", "last_accessed_at", "country_id", "region_id",
 )  # fmt: skip
+
+
+PROGRESS_COLUMNS = ("enrollment_id", "activity_id", "completed_at")
 
 
 @dataclass
@@ -191,7 +197,10 @@ class CourseInfo:
     course: Course
     published: float
     trainer: int
-    activities: list[int] = field(default_factory=list)
+    topic: tuple[str, str, str]
+    slug: str
+    activities: list[int] = field(default_factory=list)  # the steps that count toward completion, in order
+    quiz: quizzes.QuizInfo | None = None  # its quiz is the last step
     learning: int = 0  # enrollments active or completed: the course's enrolled_count
 
 
@@ -200,6 +209,9 @@ class Catalogue:
     courses: list[CourseInfo]
     by_language: dict[str, Weighted]  # courses taught in a language, by popularity
     everything: Weighted
+    samples: dict[str, CourseInfo] = field(default_factory=dict)  # by language ("" any): sample accounts' course
+    pages: int = 0
+    questions: int = 0
 
 
 @dataclass
@@ -209,9 +221,11 @@ class Completion:
     completed_at: float
 
 
-def catalogue_build(rng: random.Random, timeline: Timeline, *, teachers: int, trainers: list[int]) -> Catalogue:
+def catalogue_build(
+    rng: random.Random, quiz_rng: random.Random, timeline: Timeline, *, teachers: int, trainers: list[int]
+) -> Catalogue:
     """About one course per ``TEACHERS_PER_COURSE`` teachers (12 to ``COURSES_MAX``), a third of them there at
-    the launch and the others published since."""
+    the launch and the others published since, with their question bank, quizzes, pages and outlines."""
     for slug, names in SUBJECTS.items():
         Subject.objects.get_or_create(slug=slug, defaults={"names": names})
     subjects = dict(Subject.objects.filter(slug__in=SUBJECTS).values_list("slug", "pk"))
@@ -252,7 +266,8 @@ def catalogue_build(rng: random.Random, timeline: Timeline, *, teachers: int, tr
         )
         courses.append(course)
         trainer = rng.choice(trainers)
-        infos.append(CourseInfo(course=course, published=published, trainer=trainer))
+        slug = course_pages.course_slug(variant[0].format(topic=topic[0]) + (f" {edition + 1}" if edition else ""))
+        infos.append(CourseInfo(course=course, published=published, trainer=trainer, topic=topic, slug=slug))
         competencies.append([cells[cell] for cell in topic_cells])
         course_trainers.append({trainer, rng.choice(trainers)} if rng.random() < 0.3 else {trainer})
     Course.objects.bulk_create(courses)
@@ -266,84 +281,84 @@ def catalogue_build(rng: random.Random, timeline: Timeline, *, teachers: int, tr
         for course, users in zip(courses, course_trainers, strict=True)
         for user in sorted(users)
     )
-    _outlines_build(rng, infos)
+    bank = quizzes.bank_build([topic for _subject, _cells, topic in TOPICS], owner=trainers[0])
+    quiz_infos = quizzes.quizzes_build(quiz_rng, [(info.course, info.topic[0], info.trainer) for info in infos], bank)
+    specs = []
+    for info in infos:
+        quiz = quiz_infos.get(info.course.pk)
+        info.quiz = quiz
+        outline = course_pages.outline_draw(rng, has_quiz=quiz is not None)
+        specs.append((info.course, outline, info.slug, info.trainer, quiz.quiz.pk if quiz else None))
+    pages = course_pages.course_pages_build(specs)
+    outlines = course_pages.outlines_read([info.course.pk for info in infos])
+    for info in infos:
+        info.activities = [pk for pk, _kind in outlines[info.course.pk]]
+        if info.quiz is not None and outlines[info.course.pk][-1][1] != "quiz":
+            raise RuntimeError(f"The quiz of {info.course.title!r} is not the last step of its outline")
     popularity = {info.course.pk: 1 / (rank + 3) ** 0.9 for rank, info in enumerate(rng.sample(infos, len(infos)))}
     by_language = {}
     for language, _name in settings.LANGUAGES:
         taught = [info for info in infos if language in info.course.titles]
         if taught:
             by_language[language] = Weighted(taught, [popularity[info.course.pk] for info in taught])
+    samples = {}
+    for info in sorted(infos, key=lambda info: info.published):
+        if info.quiz is not None:
+            for language in ("", *info.course.titles):
+                samples.setdefault(language, info)
     return Catalogue(
         courses=infos,
         by_language=by_language,
         everything=Weighted(infos, [popularity[info.course.pk] for info in infos]),
+        samples=samples,
+        pages=pages,
+        questions=bank.questions,
     )
 
 
-def _outlines_build(rng: random.Random, infos: list[CourseInfo]) -> None:
-    """Two or three modules of two or three lessons each, titled in each of the course's languages."""
-    modules, lessons = [], []
-    for info in infos:
-        languages = list(info.course.titles)
-        for position in range(rng.choice([2, 3])):
-            module = Module(
-                course=info.course,
-                translation_key=scale_uuid(rng),
-                position=position,
-                titles={language: f"{MODULE_WORDS[language]} {position + 1}" for language in languages},
-            )
-            modules.append(module)
-            for lesson in range(rng.choice([2, 3])):
-                lessons.append(
-                    (
-                        info,
-                        module,
-                        lesson,
-                        {language: f"{LESSON_WORDS[language]} {position + 1}.{lesson + 1}" for language in languages},
-                    )
-                )
-    Module.objects.bulk_create(modules)
-    activities = []
-    positions: dict[int, int] = {}
-    for info, module, _lesson, titles in lessons:
-        position = positions.get(info.course.pk, 0)
-        positions[info.course.pk] = position + 1
-        activities.append(
-            Activity(
-                course=info.course,
-                module=module,
-                translation_key=scale_uuid(rng),
-                kind=Activity.Kind.LESSON,
-                position=position,
-                titles=titles,
-            )
-        )
-    Activity.objects.bulk_create(activities)
-    for (info, _module, _lesson, _titles), activity in zip(lessons, activities, strict=True):
-        info.activities.append(activity.pk)
-
-
 def enrollments_load(
-    rng: random.Random, timeline: Timeline, catalogue: Catalogue, teachers: list[Teacher], *, average: float
-) -> tuple[int, list[Completion]]:
-    """The teachers' enrollments; returns how many, and the completions of courses that give a certificate."""
+    rng: random.Random, timeline: Timeline, catalogue: Catalogue, teachers: list[Teacher], *, average: float, done
+) -> tuple[dict[str, int], list[Completion]]:
+    """The teachers' enrollments with their progress and quiz attempts (``done``: a ``quizzes.Attempts`` for this
+    batch); returns the rows made by table, and the completions of courses that give a certificate."""
     completions: list[Completion] = []
+    enrollments: list[tuple] = []
+    progress: list[tuple] = []
+    for teacher in teachers:
+        for row, steps in _teacher_enrollments(rng, timeline, catalogue, teacher, average, completions, done):
+            place = len(enrollments)
+            enrollments.append(row)
+            progress.extend((place, activity, moment) for activity, moment in steps)
+    first = ids_reserve(Enrollment, len(enrollments))
+    counts = {
+        "enrollments": rows_load(
+            Enrollment, ENROLLMENT_COLUMNS, ((first + i, *row) for i, row in enumerate(enrollments))
+        )
+    }
+    counts["progress"] = rows_load(
+        ActivityProgress,
+        PROGRESS_COLUMNS,
+        ((first + place, activity, at(moment)) for place, activity, moment in progress),
+    )
+    counts["quiz attempts"], counts["answers"] = done.load()
+    return counts, completions
 
-    def rows():
-        for teacher in teachers:
-            yield from _teacher_enrollments(rng, timeline, catalogue, teacher, average, completions)
 
-    count = rows_load(Enrollment, ENROLLMENT_COLUMNS, rows())
-    return count, completions
-
-
-def _teacher_enrollments(rng, timeline, catalogue, teacher, average, completions):
+def _teacher_enrollments(rng, timeline, catalogue, teacher, average, completions, done):
     until = timeline.until
-    if rng.random() < 0.1:  # signed up and never enrolled
+    if rng.random() < 0.1 and teacher.number % SAMPLE_EVERY:  # signed up and never enrolled
         return
     wanted = min(len(catalogue.courses), 1 + int(rng.expovariate(1 / max(average / 0.9 - 0.5, 0.01))))
     own = catalogue.by_language.get(teacher.language, catalogue.everything)
     taken = set()
+    if teacher.number % SAMPLE_EVERY == 0:
+        # A sample account for load benchmarks (``sample_accounts``): learning a course with a quiz in her language.
+        info = catalogue.samples.get(teacher.language) or catalogue.samples.get("")
+        start = max(teacher.joined, info.published) if info else until
+        if start < until - DAY:
+            taken.add(info.course.pk)
+            created = start + (until - start) * rng.random() ** 2
+            yield _enrollment(rng, until, info, teacher, created, completions, done, sample=True)
     for _attempt in range(wanted * 3):
         if len(taken) >= wanted:
             break
@@ -353,44 +368,81 @@ def _teacher_enrollments(rng, timeline, catalogue, teacher, average, completions
             continue
         taken.add(info.course.pk)
         created = start + (until - start) * rng.random() ** 2
-        yield _enrollment(rng, until, info, teacher, created, completions)
+        yield _enrollment(rng, until, info, teacher, created, completions, done)
 
 
-def _enrollment(rng, until, info, teacher, created, completions) -> tuple:
+def _enrollment(rng, until, info, teacher, created, completions, done, *, sample=False):
+    """One enrollment row (without its id) and the steps she has done: (activity, when)."""
     course = info.course
     mode = course.enrollment_mode
     source = SOURCES.draw(rng) if mode != Course.EnrollmentMode.CLOSED else rng.choice(["trainer", "bulk"])
+    if sample:
+        source = "trainer"
     enrolled_by = info.trainer if source != "self" else None
     age = (until - created) / DAY
     completed = accessed = activity = None
     updated = created
-    if mode == Course.EnrollmentMode.APPROVAL and source == "self" and (age < 5 or rng.random() < 0.05):
+    steps: list[tuple[int, float]] = []
+    activities = info.activities
+    language = teacher.language if teacher.language in course.titles else next(iter(course.titles))
+    if not sample and mode == Course.EnrollmentMode.APPROVAL and source == "self" and (age < 5 or rng.random() < 0.05):
         status = "pending" if age < 5 and rng.random() < 0.5 else "rejected"
         if status == "rejected":
             updated = created + min(age, 3) * rng.random() * DAY
     else:
         duration = math.exp(rng.gauss(math.log(20), 0.8)) * DAY
-        if rng.random() < 0.45 and created + duration < until:
+        if not sample and rng.random() < 0.45 and created + duration < until:
             status, completed = "completed", created + duration
-            accessed, activity, updated = completed, info.activities[-1], completed
-        elif rng.random() < 0.08:
+            accessed, activity, updated = completed, activities[-1], completed
+            steps = _steps(rng, activities, created, completed, len(activities))
+            if info.quiz is not None:
+                before = steps[-2][1] if len(steps) > 1 else created
+                done.sit(
+                    info.quiz,
+                    teacher.id,
+                    language,
+                    finished=quizzes.attempt_moments(rng, before, completed, passed=True),
+                )
+        elif not sample and rng.random() < 0.08:
             status = "withdrawn"
             updated = created + (until - created) * rng.random() * 0.5
+            steps = _steps(rng, activities, created, updated, rng.randrange(len(activities) // 2 + 1))
         else:
             status = "active"
-            if rng.random() < 0.85:
+            if rng.random() < 0.85 and not sample:
                 accessed = created + (until - created) * rng.random()
-                activity = rng.choice(info.activities)
+                count = rng.randrange(len(activities))  # not all: she has not completed the course
+                steps = _steps(rng, activities, created, accessed, count)
+                activity = activities[count]
                 updated = accessed
+                if info.quiz is not None and count == len(activities) - 1 and rng.random() < 0.6:
+                    before = steps[-1][1] if steps else created
+                    done.sit(
+                        info.quiz,
+                        teacher.id,
+                        language,
+                        finished=quizzes.attempt_moments(rng, before, accessed, passed=False),
+                    )
     if status in ("active", "completed"):
         info.learning += 1
     if completed is not None and course.certificate_enabled:
         completions.append(Completion(teacher, info, completed))
-    return (
+    row = (
         teacher.id, course.pk, status, source, None, enrolled_by, at(created), at(updated),
         None if completed is None else at(completed), activity, None if accessed is None else at(accessed),
         teacher.country_id, teacher.region_id,
     )  # fmt: skip
+    return row, steps
+
+
+def _steps(rng, activities, start, end, count) -> list[tuple[int, float]]:
+    """The first ``count`` steps, done between ``start`` and ``end`` in order (the last of all of them at ``end``)."""
+    if not count:
+        return []
+    moments = sorted(start + (end - start) * rng.random() for _ in range(count))
+    if count == len(activities):
+        moments[-1] = end
+    return list(zip(activities[:count], moments, strict=True))
 
 
 def enrolled_counts_save(catalogue: Catalogue) -> None:

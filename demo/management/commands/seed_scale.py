@@ -4,7 +4,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from demo.builders.scale import Plan, build, scale_data_delete, scale_data_exists
+from demo.builders.scale import Plan, build, sample_accounts, scale_data_delete, scale_data_exists
 from demo.builders.scale.accounts import COUNTRIES, PASSWORD
 from demo.builders.scale.common import EMAIL_DOMAIN
 from lms.reports.tallies import tallies_rebuild
@@ -12,7 +12,8 @@ from lms.reports.tallies import tallies_rebuild
 
 class Command(BaseCommand):
     help = (
-        "Generate large, realistic data (teachers, enrollments, certificates, webinars): the same for the same seed. "
+        "Generate large, realistic data (teachers, courses with their pages, lessons and quizzes, enrollments with "
+        "progress and quiz attempts, certificates, webinars, library resources, news): the same for the same seed. "
         "Refuses to run where seed_scale data exists, unless --reset deletes it first (and only it)."
     )
 
@@ -59,6 +60,13 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"seed_scale done in {summary.elapsed:.1f} s (seed {plan.seed})."))
         for name, count in summary.rows.items():
             self.stdout.write(f"  {name:<14} {count:>12,}")
+        samples = sample_accounts(3)
         for builder, seconds in summary.seconds.items():
             self.stdout.write(f"  {builder:<20} {seconds:8.1f} s")
         self.stdout.write(f"Accounts at @{EMAIL_DOMAIN} share the password {PASSWORD} (generated data only).")
+        self.stdout.write(
+            "Sample teachers for load benchmarks (every hundredth, address ending in 00@"
+            f"{EMAIL_DOMAIN}; all of them: demo.builders.scale.sample_accounts()):"
+        )
+        for sample in samples:
+            self.stdout.write(f"  {sample.email}: {sample.lesson_url} and the quiz at {sample.quiz_lesson_url}")
