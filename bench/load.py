@@ -123,62 +123,46 @@ def prepare(url: str, accounts: int) -> Plan:
     # Fresh accounts each run: delete the last run's (and everything they made), then create, enroll, open attempts.
     User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").delete()
     password = make_password(LOGIN_PASSWORD)
-    users = User.objects.bulk_create(
+    User.objects.bulk_create(
         User(email=f"load-{index:05d}@{BENCH_DOMAIN}", password=password) for index in range(accounts)
     )
     users = list(User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").order_by("email"))
     with transaction.atomic():
         Enrollment.objects.bulk_create(Enrollment(user=user, course=course, status="active") for user in users)
-    plan = Plan(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 80,
-        catalogue="/en/courses/",
-        course=page.url if page else course.url,
-        library="/en/library/",
-        lesson=lesson.url,
-        activity_complete=with_language("en", reverse, "courses:activity-complete", kwargs={"activity_id": lesson.pk}),
-        webinars=with_language("en", reverse, "webinars:event-list"),
-        verify=(
-            with_language("en", reverse, "certificates:verify-localised", kwargs={"code": certificate.code})
-            if certificate
-            else None
-        ),
-        login_email=users[0].email,
-        notes=notes,
-    )
-    if event is not None:
-        plan.register = with_language("en", reverse, "webinars:event-register", kwargs={"event_uuid": event.uuid})
-    else:
+    if event is None:
         notes.append("no upcoming published event: the register step is skipped")
     if certificate is None:
         notes.append("no valid certificate: the verify step is skipped")
 
     client = Client()
-    with override("en"):
+    with override("en"):  # every address in English
+        plan = Plan(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 80,
+            catalogue="/en/courses/",
+            course=page.url if page else course.url,
+            library="/en/library/",
+            lesson=lesson.url,
+            activity_complete=reverse("courses:activity-complete", kwargs={"activity_id": lesson.pk}),
+            webinars=reverse("webinars:event-list"),
+            verify=reverse("certificates:verify-localised", kwargs={"code": certificate.code}) if certificate else None,
+            login_email=users[0].email,
+            register=reverse("webinars:event-register", kwargs={"event_uuid": event.uuid}) if event else "",
+            notes=notes,
+        )
         for user in users:
             attempt: Attempt = attempt_start(quiz=quiz, user=user, language="en")
             client.force_login(user)
             plan.accounts.append(
                 {
                     "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "attempt": with_language(
-                        "en", reverse, "quizzes:attempt-page", kwargs={"attempt_uuid": attempt.uuid}
-                    ),
-                    "submit": with_language(
-                        "en", reverse, "quizzes:attempt-submit", kwargs={"attempt_uuid": attempt.uuid}
-                    ),
+                    "attempt": reverse("quizzes:attempt-page", kwargs={"attempt_uuid": attempt.uuid}),
+                    "submit": reverse("quizzes:attempt-submit", kwargs={"attempt_uuid": attempt.uuid}),
                 }
             )
             client.cookies.clear()
     connections.close_all()
     return plan
-
-
-def with_language(language: str, reverse: Any, name: str, **kwargs: Any) -> str:
-    from django.utils.translation import override
-
-    with override(language):
-        return reverse(name, **kwargs)
 
 
 # --- a lean HTTP client (the client's own CPU time competes with the server's on the same machine) -------------
