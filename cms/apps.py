@@ -50,7 +50,12 @@ def _resource_published(sender, instance, **kwargs):
 #   its outline (modules, activities; also changed when sessions are cancelled): the lms Course, Module and
 #   Activity rows and the course's competencies. The outline sync, which runs after a publish commits, ends by
 #   saving the Course, so the page is dropped again once the outline is up to date;
-# - subjects and competencies (filters, cards), images (course covers) and documents (a resource's file and size).
+# - subjects and competencies (filters, cards), images (course covers) and documents (a resource's file and size);
+# - sites and page view restrictions: the generation token also scopes what each process keeps in memory
+#   (core.page_cache.memo): the site for a host, each language's home page, the page found for an address
+#   (cms/routing.py), whether any view restriction exists (cms/models/base.py), each course's structure
+#   (lms.courses.selectors.course_structure) and each lesson's course page; and, in the page cache, lessons'
+#   rendered bodies (cms/lessons.py). A restriction added to a page already cached also drops it at once.
 # Not followed, bounded by PAGE_CACHE_SECONDS: the enrollment counts, which only order the catalogue's "most
 # enrolled" sort and change on every enrollment (following them would empty the cache all day long). What depends
 # on the visitor (enrolled, progress, "continue", announcements, trainers' links) is never cached: signed-in
@@ -62,7 +67,7 @@ def _connect_page_cache():
     from wagtail import hooks
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
-    from wagtail.models import Page, Site
+    from wagtail.models import Page, PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from lms.competencies.models import Competency
@@ -71,7 +76,8 @@ def _connect_page_cache():
     for signal, name in ((page_published, "published"), (page_unpublished, "unpublished"), (post_page_move, "moved")):
         signal.connect(_invalidate_pages, dispatch_uid=f"cms-page-cache-{name}")
     post_delete.connect(_invalidate_pages, sender=Page, dispatch_uid="cms-page-cache-page-deleted")
-    for model in (Course, Module, Activity, Subject, Competency, Site, get_image_model(), get_document_model()):
+    followed = (Course, Module, Activity, Subject, Competency, Site, PageViewRestriction)
+    for model in (*followed, get_image_model(), get_document_model()):
         post_save.connect(_invalidate_pages, sender=model, dispatch_uid=f"cms-page-cache-saved-{model.__name__}")
         post_delete.connect(_invalidate_pages, sender=model, dispatch_uid=f"cms-page-cache-deleted-{model.__name__}")
     m2m_changed.connect(

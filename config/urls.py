@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import routing as cms_routing
 from core.views import health
 
 urlpatterns = [
@@ -29,7 +30,9 @@ urlpatterns += i18n_patterns(
     path("", include("cms.urls")),
     path("", include("core.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    # Wagtail serves everything else: /<lang>/ is that language's home page.
+    # Wagtail serves everything else: /<lang>/ is that language's home page. Its page view goes through ours, which
+    # finds the page from memory (cms/routing.py); its other views (password-protected pages) stay its own.
+    re_path(wagtail_urls.serve_pattern, cms_routing.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -58,6 +58,7 @@ from hashlib import sha256
 from typing import TypeVar
 from urllib.parse import urlencode
 
+from asgiref.local import Local
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
@@ -67,6 +68,8 @@ from django.utils.cache import cc_delim_re, patch_cache_control, set_response_et
 from django.utils.http import http_date
 
 T = TypeVar("T")
+# The generation token the current request has read (see ``generation``), per thread (and per asyncio task).
+_request = Local()
 GENERATION_KEY = "page-cache:generation"
 # Vary headers a stored page may carry: the key covers these (no session and no messages cookie, the language is
 # in the path, GZipMiddleware compresses on the way out).
@@ -101,22 +104,30 @@ def is_allowed(request: HttpRequest) -> bool:
 
 
 def generation() -> str | None:
-    """The current generation token; None when the cache cannot be reached (then nothing is cached)."""
+    """The current generation token; None when the cache cannot be reached (then nothing is cached). A request
+    reads it once, at its first use (``UpdatePageCacheMiddleware`` marks where a request begins and ends): so its
+    page, fragments and memos all belong to one generation, and only one read of the cache is paid for them."""
     cache = page_cache()
     if cache is None:
         return None
+    token = getattr(_request, "token", None)
+    if token is not None:
+        return token
     token = cache.get(GENERATION_KEY)
     if token is None:
         cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
         token = cache.get(GENERATION_KEY)
+    if getattr(_request, "active", False):
+        _request.token = token
     return token
 
 
 def invalidate() -> None:
-    """Orphan every stored page (and cached navigation fragment) now."""
+    """Orphan every stored page (and cached navigation fragment, and memo) now."""
     cache = page_cache()
     if cache is not None:
         cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    _request.token = None  # whatever this request reads from now on belongs to the new generation
 
 
 def invalidate_on_commit(using: str | None = None) -> None:
@@ -187,7 +198,12 @@ class UpdatePageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        # The request's generation token is read once, at its first use (``generation``), and forgotten at its end.
+        _request.active, _request.token = True, None
+        try:
+            response = self.get_response(request)
+        finally:
+            _request.active, _request.token = False, None
         if getattr(request, _HIT, False) or not is_allowed(request):
             return response
         key = getattr(request, _KEY, None)
@@ -241,4 +257,41 @@ def fragment(name: str, *parts, compute: Callable[[], T]) -> T:
     if value is None:
         value = compute()
         cache.set(key, value, timeout=seconds)
+    return value
+
+
+# key -> (expires at, value), all of one generation token; see ``memo``.
+_memos: tuple[str | None, dict] = (None, {})
+MEMO_MAX_ENTRIES = 5000
+
+
+def memo(name: str, *parts, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in this process's memory under ``name`` and ``parts`` until the next invalidation (the
+    generation token changes: a publish, or a change to what the receivers in ``cms/apps.py`` follow) or
+    ``PAGE_CACHE_SECONDS``. For what every request reads and rarely changes: the site, a language's home page, a
+    course's structure. Unlike ``fragment`` it costs no cache read (the request reads the token once anyway) and no
+    unpickling; the price is that the value is shared by every request this process serves, so it must be treated
+    as read-only, and must not depend on the visitor beyond ``parts``. Computed every time when the cache is off or
+    down, and when it returns None (never kept). Each process keeps at most ``MEMO_MAX_ENTRIES`` values, and forgets
+    them all when the token changes."""
+    global _memos
+    seconds = cache_seconds()
+    token = generation() if seconds > 0 else None
+    if token is None:
+        return compute()
+    current, values = _memos
+    if current != token:
+        values = {}
+        _memos = (token, values)
+    key = (name, parts)
+    now = time.monotonic()
+    entry = values.get(key)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    value = compute()
+    if value is None:
+        return value  # not kept: a miss (an unknown address) must not take a place
+    if len(values) >= MEMO_MAX_ENTRIES:
+        values.clear()
+    values[key] = (now + seconds, value)
     return value

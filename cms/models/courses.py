@@ -16,6 +16,7 @@ from wagtail.search import index
 
 from accounts.models import Role
 from cms.blocks import LessonStreamBlock
+from cms.models.base import FastViewRestrictionsMixin
 from lms.competencies.models import Competency
 from lms.courses import selectors as course_selectors
 from lms.courses import services as course_services
@@ -111,7 +112,7 @@ class CoursePageForm(WagtailAdminPageForm):
         return page
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(FastViewRestrictionsMixin, Page):
     """The course catalogue at /<lang>/courses/."""
 
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
@@ -132,7 +133,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(FastViewRestrictionsMixin, Page):
     """A course in one language. Its settings live on the lms Course shared by every translation."""
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="pages", verbose_name=_("course"))
@@ -178,7 +179,7 @@ class CoursePage(Page):
         return context
 
 
-class ModulePage(Page):
+class ModulePage(FastViewRestrictionsMixin, Page):
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -193,7 +194,7 @@ class ModulePage(Page):
         return HttpResponseRedirect(self.get_parent().get_url(request) + f"#module-{self.translation_key}")
 
 
-class LessonPage(Page):
+class LessonPage(FastViewRestrictionsMixin, Page):
     body = StreamField(LessonStreamBlock(), verbose_name=_("body"), blank=True)
     required = models.BooleanField(
         _("required for completion"), default=True, help_text=_("Optional lessons do not count toward completion.")
@@ -213,3 +214,10 @@ class LessonPage(Page):
         from cms.lessons import serve_lesson
 
         return serve_lesson(self, request, *args, **kwargs)
+
+    def serve_preview(self, request, mode_name):
+        # Wagtail previews a page by drawing its template with get_context() alone: a lesson needs its course and
+        # outline (serve_lesson), or the preview fails.
+        from cms.lessons import serve_lesson
+
+        return serve_lesson(self, request, preview=True)

@@ -9,6 +9,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.models.base import FastViewRestrictionsMixin
 from cms.routing import route_by_url_path
 from cms.selectors import news_latest
 
@@ -25,7 +26,7 @@ class FeaturedItemBlock(blocks.StructBlock):
         template = "cms/includes/featured_item.html"
 
 
-class HomePage(Page):
+class HomePage(FastViewRestrictionsMixin, Page):
     """One per language: welcome, featured courses and resources, and the latest news."""
 
     intro = RichTextField(_("welcome text"), features=RICH_TEXT_FEATURES, blank=True)
@@ -54,7 +55,7 @@ class HomePage(Page):
         return super().route(request, path_components)
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(FastViewRestrictionsMixin, Page):
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -74,7 +75,7 @@ class NewsIndexPage(Page):
         return context
 
 
-class NewsPage(Page):
+class NewsPage(FastViewRestrictionsMixin, Page):
     date = models.DateField(_("date"), default=timezone.localdate)
     summary = models.TextField(_("summary"), max_length=400, blank=True)
     body = RichTextField(_("body"), features=RICH_TEXT_FEATURES)

@@ -23,6 +23,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from cms.models.base import FastViewRestrictionsMixin
 from core.text import fold
 from lms.competencies.models import LEVEL_CHOICES, Competency
 from lms.courses.models import Subject
@@ -134,7 +135,7 @@ class LanguageCodesField(models.CharField):
         return form_class(**defaults)
 
 
-class ResourceIndexPage(RoutablePageMixin, Page):
+class ResourceIndexPage(FastViewRestrictionsMixin, RoutablePageMixin, Page):
     """The library at /<lang>/library/: search, facets and pages of resources; /submit/ for teachers."""
 
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
@@ -166,7 +167,7 @@ class ResourceIndexPage(RoutablePageMixin, Page):
         return TemplateResponse(request, "cms/resource_submit_done.html", context)
 
 
-class ResourcePage(Page):
+class ResourcePage(FastViewRestrictionsMixin, Page):
     """One open educational resource: what it is, under which licence and from whom, in which languages, and
     either a file (a Wagtail document) or a link to where it lives."""
 

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import Role, RoleGrant, User
 from accounts.scope import Scope
+from core import page_cache
 from core.text import search_terms
 from lms.competencies.models import Competency
 
@@ -114,19 +115,29 @@ class OutlineSection:
         return round(100 * sum(entry.done for entry in required) / len(required)) if required else 0
 
 
+def course_structure(course_id: int) -> list[tuple[Module, list[Activity]]]:
+    """A course's active modules in order, each with its active activities in order. Every learner's page reads it,
+    so it is kept in each process's memory (``core.page_cache.memo``) until the next change to a course, module or
+    activity (their saves invalidate it: ``cms/apps.py``) or ``PAGE_CACHE_SECONDS``: no query on most requests. The
+    rows are shared by every request of the process; read them, never change them."""
+
+    def compute():
+        modules = Module.objects.filter(course_id=course_id, is_active=True).prefetch_related(
+            Prefetch("activities", queryset=Activity.objects.filter(is_active=True).order_by("position"))
+        )
+        return [(module, list(module.activities.all())) for module in modules]
+
+    return page_cache.memo("course-structure", course_id, compute=compute)
+
+
 def course_outline(*, course: Course, enrollment: Enrollment | None = None) -> list[OutlineSection]:
     """The active modules and activities in order, each marked done or not for ``enrollment``."""
-    modules = Module.objects.filter(course=course, is_active=True).prefetch_related(
-        Prefetch("activities", queryset=Activity.objects.filter(is_active=True).order_by("position"))
-    )
     done = set()
     if enrollment is not None:
         done = set(ActivityProgress.objects.filter(enrollment=enrollment).values_list("activity_id", flat=True))
     return [
-        OutlineSection(
-            module=module, entries=[OutlineEntry(activity, activity.pk in done) for activity in module.activities.all()]
-        )
-        for module in modules
+        OutlineSection(module=module, entries=[OutlineEntry(activity, activity.pk in done) for activity in activities])
+        for module, activities in course_structure(course.pk)
     ]
 
 
@@ -176,7 +187,8 @@ class DashboardRow:
 
 
 def dashboard_for(user: User) -> list[DashboardRow]:
-    """The learner's courses with progress and where to continue: five queries whatever their number."""
+    """The learner's courses with progress and where to continue: two queries whatever their number (the courses'
+    structures come from ``course_structure``)."""
     enrollments = list(
         Enrollment.objects.filter(user=user)
         .exclude(status__in=[Enrollment.Status.WITHDRAWN, Enrollment.Status.REJECTED])
@@ -185,33 +197,17 @@ def dashboard_for(user: User) -> list[DashboardRow]:
     )
     if not enrollments:
         return []
-    course_ids = [enrollment.course_id for enrollment in enrollments]
-    required = dict(
-        Activity.objects.filter(course_id__in=course_ids, is_active=True, required=True)
-        .values("course_id")
-        .annotate(total=Count("pk"))
-        .values_list("course_id", "total")
-    )
-    done = dict(
-        ActivityProgress.objects.filter(enrollment__in=enrollments, activity__is_active=True, activity__required=True)
-        .values("enrollment_id")
-        .annotate(total=Count("pk"))
-        .values_list("enrollment_id", "total")
-    )
     done_pairs = set(
         ActivityProgress.objects.filter(enrollment__in=enrollments).values_list("enrollment_id", "activity_id")
     )
-    by_course = {enrollment.course_id: enrollment for enrollment in enrollments}
-    first_open: dict[int, Activity] = {}
-    for activity in Activity.objects.filter(course_id__in=course_ids, is_active=True).order_by("course_id", "position"):
-        if activity.course_id not in first_open and (by_course[activity.course_id].pk, activity.pk) not in done_pairs:
-            first_open[activity.course_id] = activity
     rows = []
     for enrollment in enrollments:
-        total = required.get(enrollment.course_id, 0)
-        finished = done.get(enrollment.pk, 0)
+        activities = [activity for _module, listed in course_structure(enrollment.course_id) for activity in listed]
+        required = [activity for activity in activities if activity.required]
+        total = len(required)
+        finished = sum((enrollment.pk, activity.pk) in done_pairs for activity in required)
         percent = 100 if enrollment.completed_at else (round(100 * finished / total) if total else 0)
-        resume = first_open.get(enrollment.course_id)
+        resume = next((activity for activity in activities if (enrollment.pk, activity.pk) not in done_pairs), None)
         last = enrollment.last_activity
         if last is not None and last.is_active and (enrollment.pk, last.pk) not in done_pairs:
             resume = last
