@@ -110,15 +110,14 @@ def generation() -> str | None:
     cache = page_cache()
     if cache is None:
         return None
-    token = getattr(_request, "token", None)
-    if token is not None:
-        return token
+    if getattr(_request, "read", False):
+        return _request.token  # None too: with Redis down, a request tries it once, not at every use
     token = cache.get(GENERATION_KEY)
     if token is None:
         cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
         token = cache.get(GENERATION_KEY)
     if getattr(_request, "active", False):
-        _request.token = token
+        _request.token, _request.read = token, True
     return token
 
 
@@ -127,7 +126,7 @@ def invalidate() -> None:
     cache = page_cache()
     if cache is not None:
         cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-    _request.token = None  # whatever this request reads from now on belongs to the new generation
+    _request.token, _request.read = None, False  # what this request reads from now on belongs to the new one
 
 
 def invalidate_on_commit(using: str | None = None) -> None:
@@ -199,11 +198,11 @@ class UpdatePageCacheMiddleware:
 
     def __call__(self, request):
         # The request's generation token is read once, at its first use (``generation``), and forgotten at its end.
-        _request.active, _request.token = True, None
+        _request.active, _request.token, _request.read = True, None, False
         try:
             response = self.get_response(request)
         finally:
-            _request.active, _request.token = False, None
+            _request.active, _request.token, _request.read = False, None, False
         if getattr(request, _HIT, False) or not is_allowed(request):
             return response
         key = getattr(request, _KEY, None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Role, RoleGrant, User
 from accounts.scope import Scope
@@ -115,17 +115,28 @@ class OutlineSection:
         return round(100 * sum(entry.done for entry in required) / len(required)) if required else 0
 
 
-def course_structure(course_id: int) -> list[tuple[Module, list[Activity]]]:
-    """A course's active modules in order, each with its active activities in order. Every learner's page reads it,
-    so it is kept in each process's memory (``core.page_cache.memo``) until the next change to a course, module or
-    activity (their saves invalidate it: ``cms/apps.py``) or ``PAGE_CACHE_SECONDS``: no query on most requests. The
-    rows are shared by every request of the process; read them, never change them."""
+@dataclass(frozen=True)
+class CourseStructure:
+    """A course's active modules in order, each with its active activities in order (``sections``), and every
+    active activity of the course in order, also one outside any module (``activities``)."""
 
-    def compute():
-        modules = Module.objects.filter(course_id=course_id, is_active=True).prefetch_related(
-            Prefetch("activities", queryset=Activity.objects.filter(is_active=True).order_by("position"))
+    sections: list[tuple[Module, list[Activity]]]
+    activities: list[Activity]
+
+
+def course_structure(course_id: int) -> CourseStructure:
+    """The course's structure. Every learner's page reads it, so it is kept in each process's memory
+    (``core.page_cache.memo``) until the next change to a course, module or activity (their saves invalidate it:
+    ``cms/apps.py``) or ``PAGE_CACHE_SECONDS``: no query on most requests. The rows are shared by every request of
+    the process; read them, never change them."""
+
+    def compute() -> CourseStructure:
+        modules = list(Module.objects.filter(course_id=course_id, is_active=True).order_by("position"))
+        activities = list(Activity.objects.filter(course_id=course_id, is_active=True).order_by("position", "pk"))
+        return CourseStructure(
+            sections=[(module, [a for a in activities if a.module_id == module.pk]) for module in modules],
+            activities=activities,
         )
-        return [(module, list(module.activities.all())) for module in modules]
 
     return page_cache.memo("course-structure", course_id, compute=compute)
 
@@ -137,7 +148,7 @@ def course_outline(*, course: Course, enrollment: Enrollment | None = None) -> l
         done = set(ActivityProgress.objects.filter(enrollment=enrollment).values_list("activity_id", flat=True))
     return [
         OutlineSection(module=module, entries=[OutlineEntry(activity, activity.pk in done) for activity in activities])
-        for module, activities in course_structure(course.pk)
+        for module, activities in course_structure(course.pk).sections
     ]
 
 
@@ -202,7 +213,7 @@ def dashboard_for(user: User) -> list[DashboardRow]:
     )
     rows = []
     for enrollment in enrollments:
-        activities = [activity for _module, listed in course_structure(enrollment.course_id) for activity in listed]
+        activities = course_structure(enrollment.course_id).activities
         required = [activity for activity in activities if activity.required]
         total = len(required)
         finished = sum((enrollment.pk, activity.pk) in done_pairs for activity in required)
