@@ -387,7 +387,8 @@ class RoleGrant(models.Model):
 
 class AuditEntry(models.Model):
     """One view or export of personal data by an official (a ministry official, a site administrator): who, what,
-    whose, when. Written by the pages that show it (``accounts.audit.audit_record``); read by superusers."""
+    whose, when. Written by the pages that show it (``accounts.audit.audit_record``), with the countries it concerns
+    (``AuditEntryCountry``); read by superusers and by the site administrators of those countries."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
@@ -413,6 +414,39 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class AuditEntryCountry(models.Model):
+    """A country an audit entry concerns, copied when the entry is written (``accounts.audit.audit_record``): the
+    countries of the actor's roles (a ministry official's country, a site administrator's partner site's country)
+    and the subject's country. A site administrator reads her country's entries, newest first, by walking
+    ``accounts_auditcountry_new`` for that country instead of checking every entry of the log; ``action`` and
+    ``created_at`` are the entry's, copied so that the indexes hold the filter and the order. One row per entry and
+    country (decision record 0013)."""
+
+    # The unique constraint (entry, country) and the index (country, ...) serve the foreign keys' lookups.
+    entry = models.ForeignKey(
+        AuditEntry, on_delete=models.CASCADE, related_name="countries", db_index=False, verbose_name=_("audit entry")
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("country")
+    )
+    action = models.CharField(_("action"), max_length=40)
+    created_at = models.DateTimeField(_("when"))
+
+    class Meta:
+        verbose_name = _("audit entry country")
+        verbose_name_plural = _("audit entry countries")
+        constraints = [models.UniqueConstraint(fields=["entry", "country"], name="accounts_auditcountry_unique")]
+        # A country's audit log, newest first (the entry's own order: -created_at, -pk), and filtered by action:
+        # each serves both the page and its count without reading the entries.
+        indexes = [
+            models.Index(fields=["country", "-created_at", "-entry"], name="accounts_auditcountry_new"),
+            models.Index(fields=["country", "action", "-created_at", "-entry"], name="accounts_auditcountry_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.country_id}"
 
 
 class ApiToken(models.Model):

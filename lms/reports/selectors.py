@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
-from accounts.models import AuditEntry, Region, Role, RoleGrant, User
+from accounts.models import AuditEntry, AuditEntryCountry, Region, Role, User
 from accounts.scope import Scope
 from accounts.selectors import user_has_role
 from lms.courses.models import Course
@@ -45,21 +48,61 @@ def audit_allowed(user: User) -> bool:
     return user.is_superuser or user_has_role(user, Role.SITE_ADMINISTRATOR)
 
 
-def audit_entries_in_scope(scope: Scope, *, action: str = "") -> QuerySet[AuditEntry]:
-    """Audit entries about her scope: by officials and administrators of its countries, or about its teachers."""
+@dataclass(frozen=True)
+class AuditLog:
+    """Audit entries in their order, for a ``Paginator`` (which slices and counts them): ``entries`` gives the rows
+    and ``counted`` how many there are, counted from her countries' rows of ``AuditEntryCountry`` (an index alone)
+    rather than from the entries joined to them."""
+
+    entries: QuerySet[AuditEntry]
+    counted: QuerySet
+
+    def count(self) -> int:
+        return self.counted.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        return self.entries[index]
+
+    def __iter__(self) -> Iterator[AuditEntry]:
+        return iter(self.entries)
+
+
+def audit_entries_in_scope(scope: Scope, *, action: str = "") -> AuditLog:
+    """Audit entries about her scope, newest first: by officials and administrators of its countries, or about its
+    teachers. Each entry carries the countries it concerns (``AuditEntryCountry``, written with it by
+    ``accounts.audit.audit_record``), so the scope is read from there rather than checked entry by entry. A region
+    counts as its country: only site administrators, whose scope is a country, and superusers read the log.
+
+    Her scope is nearly always one country: then the entries are that country's rows of ``AuditEntryCountry`` in the
+    order of its index (``accounts_auditcountry_new``, or ``accounts_auditcountry_action`` for one action; both hold
+    a copy of the entry's action and time), so a page of 50 reads 50 rows of the index and the entries by primary
+    key, and the count reads the index alone. With several countries an entry may concern two of them: the entries
+    are those among her countries' rows (the same indexes find them), sorted, and counted once each."""
     if scope.is_empty:
-        return AuditEntry.objects.none()
-    entries = AuditEntry.objects.all()
-    if not scope.everything:
-        countries = scope.country_ids | {country_id for country_id, _region in scope.region_ids}
-        in_scope_actor = RoleGrant.objects.filter(
-            Q(country_id__in=countries) | Q(partner_site__country_id__in=countries)
-        ).values("user_id")
-        in_scope_subject = scope.filter(User.objects.all()).values("pk")
-        entries = entries.filter(Q(actor_id__in=in_scope_actor) | Q(subject_id__in=in_scope_subject))
-    if action:
-        entries = entries.filter(action=action)
-    return entries.select_related("actor", "subject").order_by("-created_at", "-pk")
+        nothing = AuditEntry.objects.none()
+        return AuditLog(entries=nothing, counted=nothing)
+    entries = AuditEntry.objects.select_related("actor", "subject")
+    if scope.everything:
+        entries = (entries.filter(action=action) if action else entries).order_by("-created_at", "-pk")
+        return AuditLog(entries=entries, counted=entries)
+    countries = sorted(scope.country_ids | {country_id for country_id, _region in scope.region_ids})
+    wanted = {"action": action} if action else {}
+    if len(countries) == 1:
+        # One filter(), so that the conditions and the order are on the same row of the table (one join).
+        in_order = entries.filter(
+            countries__country_id=countries[0], **({"countries__action": action} if action else {})
+        )
+        return AuditLog(
+            entries=in_order.order_by("-countries__created_at", "-countries__entry_id"),
+            counted=AuditEntryCountry.objects.filter(country_id=countries[0], **wanted),
+        )
+    rows = AuditEntryCountry.objects.filter(country_id__in=countries, **wanted).values("entry_id")
+    return AuditLog(
+        entries=entries.filter(pk__in=rows).order_by("-created_at", "-pk"), counted=rows.distinct().order_by()
+    )
 
 
 def regions_in_scope(scope: Scope) -> QuerySet[Region]:
