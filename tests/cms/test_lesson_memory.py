@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from cms.models import LessonPage
-from lms.courses.models import Activity, Course
+from lms.courses.models import Activity
 from lms.quizzes.services.attempts import attempt_start
+from tests.cms.test_quiz_outline import lessons_of, publish
 from tests.factories.accounts import UserFactory
 from tests.factories.courses import make_course
 from tests.factories.roles import trainer as make_trainer
@@ -22,17 +23,6 @@ pytestmark = pytest.mark.django_db
 
 # The rows a second visit may read: her session, herself, her enrollment and her progress.
 HER_OWN = {"django_session", "accounts_user", "courses_enrollment", "courses_activityprogress"}
-
-
-def lessons_of(course: Course, language: str = "en") -> list[LessonPage]:
-    course_page = course.pages.get(locale__language_code=language)
-    return list(LessonPage.objects.descendant_of(course_page).order_by("path"))
-
-
-def publish(lesson: LessonPage, body, capture) -> None:
-    with capture(execute=True):  # the outline sync runs when the publish commits
-        lesson.body = body
-        lesson.save_revision().publish()
 
 
 def tables_read(queries) -> set[str]:
