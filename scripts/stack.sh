@@ -45,6 +45,8 @@ start() {
   step "migrate" "$PY" manage.py migrate --no-input
   step "collectstatic" "$PY" manage.py collectstatic --no-input --clear
   step "check --deploy" "$PY" manage.py check --deploy --fail-level ERROR
+  # Pages and lesson bodies drawn by the previous code's templates are not served again (docs/deploy.md).
+  step "page cache invalidated" "$PY" manage.py page_cache_invalidate
   if [ "${STACK_SEED:-1}" = 1 ] && [ ! -f "$DIR/seeded" ]; then
     step "demo data (once)" "$PY" manage.py seed_demo && touch "$DIR/seeded"
   fi

@@ -555,3 +555,16 @@ def test_one_redis_client_serves_every_call(settings, redis_url):
     cache.set("test-key", "value")
     assert cache.get("test-key") == "value"
     cache.delete("test-key")
+
+
+def test_the_release_command_drops_every_kept_page(client):
+    from django.core.management import call_command
+
+    course = make_course(title="Digital pedagogy")
+    url = course_url(course)
+    assert client.get(url)[HIT] == "miss"
+    assert client.get(url)[HIT] == "hit"
+    kept = page_cache.memo("test-release", compute=lambda: object())
+    call_command("page_cache_invalidate")
+    assert client.get(url)[HIT] == "miss"
+    assert page_cache.memo("test-release", compute=lambda: object()) is not kept
