@@ -24,6 +24,8 @@ PROVIDERS = {
     "player.vimeo.com": "Vimeo",
 }
 VIDEO_PROVIDERS = {"YouTube", "Vimeo"}
+# Where the video providers' players are loaded from, whatever address the author pasted (embed_url).
+PLAYER_ORIGINS = {"YouTube": "https://www.youtube-nocookie.com", "Vimeo": "https://player.vimeo.com"}
 _YOUTUBE_ID = re.compile(r"^[\w-]{11}$")
 # Query parameters that start a player by itself (YouTube, Vimeo, H5P, JW Player, Kaltura, Brightcove...).
 _AUTOPLAY = re.compile(r"^(auto[_-]?play|auto[_-]?start)$", re.IGNORECASE)
@@ -54,13 +56,24 @@ def embed_url(url: str) -> str:
         video_id = _youtube_id(parts)
         if not video_id:
             raise ValidationError(_("This YouTube address does not name a video."))
-        return f"https://www.youtube-nocookie.com/embed/{video_id}?rel=0"
+        return f"{PLAYER_ORIGINS['YouTube']}/embed/{video_id}?rel=0"
     if provider == "Vimeo":
         match = re.search(r"/(?:video/)?(\d+)", parts.path)
         if not match:
             raise ValidationError(_("This Vimeo address does not name a video."))
-        return f"https://player.vimeo.com/video/{match.group(1)}?dnt=1"
+        return f"{PLAYER_ORIGINS['Vimeo']}/video/{match.group(1)}?dnt=1"
     return without_autoplay(url)
+
+
+def frame_origins() -> list[str]:
+    """The origins an iframe from embed_url can have, for Content-Security-Policy's frame-src and Permissions-Policy
+    (config/settings/base.py): the video players, and each other provider's host and any host under it, as
+    provider_of accepts."""
+    origins = [PLAYER_ORIGINS[name] for name in sorted(VIDEO_PROVIDERS)]
+    for host, name in PROVIDERS.items():
+        if name not in VIDEO_PROVIDERS:
+            origins += [f"https://{host}", f"https://*.{host}"]
+    return origins
 
 
 def watch_url(url: str) -> str:

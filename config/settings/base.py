@@ -10,6 +10,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from cms import embeds
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -78,6 +80,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy (core/security.py): outside the page cache, so that cached pages
+    # get them too; after WhiteNoise, which answers for static files before this.
+    "core.security.SecurityHeadersMiddleware",
     # gzip for HTML and JSON only, never for streamed downloads (core/compression.py, with its BREACH note), after
     # WhiteNoise (static files come precompressed) and before ConditionalGet (ETags from the uncompressed body).
     "core.compression.CompressTextMiddleware",
@@ -364,10 +369,54 @@ WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAILUSERS_PASSWORD_REQUIRED = False
 SITE_URL = WAGTAILADMIN_BASE_URL
 
-# Security headers common to every mode; prod.py turns on HTTPS-only settings.
+# Security headers common to every mode; prod.py turns on HTTPS-only settings. See docs/decisions/0015.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # Wagtail's preview panel frames its own preview view, which allows that itself
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # editors' avatars: no request (and e-mail hash) to a third party
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # nor to releases.wagtail.org from the dashboard: versions are pinned here
+# Content-Security-Policy (core/security.py), one for every page: no inline script or style anywhere and no nonce
+# (the page cache keeps whole pages). Images and media may come from S3-compatible storage (docs/deploy.md):
+# CSP_MEDIA_SOURCES lists its origins. Iframes only from the embed providers' allow-list (cms/embeds.py).
+_MEDIA_SOURCES = ["'self'", *env_list("CSP_MEDIA_SOURCES")]
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": [*_MEDIA_SOURCES, "data:"],
+    "media-src": _MEDIA_SOURCES,
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-src": embeds.frame_origins(),
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Wagtail's admin is not ours: it still has inline scripts and styles, shows images the editor has just picked as
+# blob: addresses, and its preview panel frames the page being edited. (Django's admin works under SECURE_CSP.)
+SECURE_CSP_ADMIN_PREFIXES = ["/cms-admin/"]
+SECURE_CSP_ADMIN = {
+    **SECURE_CSP,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": [*_MEDIA_SOURCES, "data:", "blob:"],
+    "media-src": [*_MEDIA_SOURCES, "blob:"],
+    "font-src": ["'self'", "data:"],
+    "frame-src": ["'self'", *embeds.frame_origins()],
+    "frame-ancestors": ["'self'"],
+}
+# Powerful features nobody here needs are off for the page and every frame in it; full screen is for our pages and
+# the embedded players and simulations.
+SECURE_PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "fullscreen": ["self", *embeds.frame_origins()],
+}
 
 LOGGING = {
     "version": 1,

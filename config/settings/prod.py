@@ -26,7 +26,6 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 # Cookies only over HTTPS. `make stack` serves plain HTTP on loopback and turns this off (SECURE_COOKIES=0), as it
 # turns off the HTTPS redirect and HSTS; a real deployment keeps the defaults (docs/deploy.md).
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-X_FRAME_OPTIONS = "DENY"
 # Uploaded media served by Django itself: only for a single machine without a web server in front (`make stack`);
 # otherwise the web server or S3-compatible storage serves them (docs/deploy.md).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)

@@ -84,6 +84,8 @@ def test_stack_serves_with_production_settings_runs_jobs_and_stops_cleanly(stack
     assert status == 200
     assert b'dir="rtl"' in body
     assert headers["X-Frame-Options"] == "DENY"
+    assert "script-src 'self';" in headers["Content-Security-Policy"]  # core/security.py, no 'unsafe-inline'
+    assert "camera=()" in headers["Permissions-Policy"]
     status, _headers, body = fetch(f"{base}/en/no-such-page-here/")
     assert status == 404 and b"Traceback" not in body
 
