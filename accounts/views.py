@@ -9,7 +9,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse, reverse_lazy, translate_url
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -156,7 +156,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         services.user_update_profile(request.user, **{name: form.cleaned_data[name] for name in form.changed_data})
         messages.success(request, _("Your profile has been saved."))
         language = request.user.preferred_language
-        response = redirect(translation.trans_real.translate_url(reverse("accounts:profile"), language))
+        response = redirect(translate_url(reverse("accounts:profile"), language))
         response.set_cookie("django_language", language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
         return response
     return render(request, "accounts/profile.html", {"form": form})

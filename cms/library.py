@@ -21,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
 
 from core.ratelimit import ratelimit_hit
 from core.text import search_terms
@@ -241,6 +242,32 @@ UPLOAD_TYPES = {
 }
 
 
+IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "webp"}
+
+
+def image_pixels_check(upload) -> None:
+    """Refuse an image that declares more pixels than Wagtail's image limit (a "pixel bomb": a tiny file that
+    would take gigabytes to decode). Only the header is read. An image Pillow cannot open is let through: its
+    first bytes were checked already, and it is offered as a download, never decoded here."""
+    limit = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            width, height = image.size
+    except Image.DecompressionBombError:
+        width = height = limit  # Pillow refuses far larger images by itself
+    except (UnidentifiedImageError, OSError, ValueError):
+        return
+    finally:
+        upload.seek(0)
+    if width * height > limit:
+        raise ValidationError(
+            gettext("The image has too many pixels: at most %(megapixels)s megapixels.")
+            % {"megapixels": limit // 1_000_000},
+            code="pixels",
+        )
+
+
 def sniff_upload(upload) -> str:
     """What the file's first bytes say it is (an extension), or "" when they say nothing we know."""
     upload.seek(0)
@@ -311,6 +338,8 @@ class ResourceSubmitForm(forms.Form):
                 gettext("The file's content does not match its name (.%(extension)s).") % {"extension": extension},
                 code="content",
             )
+        if extension in IMAGE_EXTENSIONS:
+            image_pixels_check(upload)
         return upload
 
     def clean_link(self):

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -30,6 +31,14 @@ urlpatterns += i18n_patterns(
     path("", include("cms.urls")),
     path("", include("core.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # The form of a password-protected page posts here. It must come before the page pattern below, which matches
+    # any path of words, `_util/...` included. (Wagtail's other helper, `_util/login/`, stays shadowed on purpose:
+    # pages for signed-in people send visitors to our sign-in page, WAGTAIL_FRONTEND_LOGIN_URL.)
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        wagtail_views.authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
     # Wagtail serves everything else: /<lang>/ is that language's home page. Its page view goes through ours, which
     # finds the page from memory (cms/routing.py); its other views (password-protected pages) stay its own.
     re_path(wagtail_urls.serve_pattern, cms_routing.serve, name="wagtail_serve"),

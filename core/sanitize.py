@@ -1,5 +1,7 @@
 """HTML sanitising for rich text that users or imported files supply (nh3, the Ammonia sanitiser)."""
 
+import re
+
 import nh3
 
 ALLOWED_TAGS = {
@@ -94,11 +96,16 @@ for _tag in _BLOCK_TAGS:
     _WAGTAIL_ATTRIBUTES.setdefault(_tag, set()).add("data-block-key")
 
 
+# After nh3 every attribute is quoted and lower-case, so this finds each <embed> that is not Wagtail's image embed.
+_NOT_IMAGE_EMBED = re.compile(r'<embed(?![^>]*\sembedtype="image")[^>]*>')
+
+
 def sanitize_wagtail_richtext(html: str) -> str:
-    """Sanitise rich text in Wagtail's storage format (internal links and image embeds kept)."""
+    """Sanitise rich text in Wagtail's storage format (internal links and image embeds kept). Any other
+    ``<embed>`` is removed: Wagtail would pass it to the browser as it is."""
     if not html:
         return ""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS | {"embed"},
         attributes=_WAGTAIL_ATTRIBUTES,
@@ -106,3 +113,4 @@ def sanitize_wagtail_richtext(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+    return _NOT_IMAGE_EMBED.sub("", cleaned)

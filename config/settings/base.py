@@ -143,6 +143,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
+# Pages restricted to signed-in people send visitors to our sign-in page, not to Wagtail's own (`/_util/login/`,
+# which our page pattern shadows: one sign-in page, with its rate limits and username accounts).
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 AUTH_PASSWORD_VALIDATORS = [
@@ -362,6 +365,8 @@ WAGTAILDOCS_EXTENSIONS = [
     "webm",
     "vtt",  # lesson videos and their caption tracks
 ]
+# Documents uploaded in the admin are checked by size and content (cms/documents.py).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.documents.DocumentForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILEMBEDS_FINDERS = []  # No oEmbed fetching over the internet; allow-listed iframes are our own blocks.
