@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 
 from accounts.models import Role, RoleGrant, User
 from accounts.scope import Scope
@@ -204,6 +204,7 @@ def dashboard_for(user: User) -> list[DashboardRow]:
         Enrollment.objects.filter(user=user)
         .exclude(status__in=[Enrollment.Status.WITHDRAWN, Enrollment.Status.REJECTED])
         .select_related("course", "last_activity")
+        .defer("course__search_text")  # up to 20,000 characters a course, for the catalogue's search only
         .order_by("-last_accessed_at", "-created_at")
     )
     if not enrollments:
@@ -235,12 +236,20 @@ def training_record(user: User) -> list[Enrollment]:
     )
 
 
-def competency_profile(user: User) -> dict[tuple[int, int], list[Course]]:
-    """Which ICT CFT cells (aspect, level) the learner's completed courses evidence, and by which courses."""
+def competency_profile(user: User, *, completed: list[Course] | None = None) -> dict[tuple[int, int], list[Course]]:
+    """Which ICT CFT cells (aspect, level) the learner's completed courses evidence, and by which courses.
+    ``completed``: her completed courses, when the caller has them loaded already (the dashboard): then only their
+    competencies are read, and nothing when there is none."""
     profile: dict[tuple[int, int], list[Course]] = {}
-    courses = Course.objects.filter(enrollments__user=user, enrollments__completed_at__isnull=False).prefetch_related(
-        "competencies"
-    )
+    if completed is None:
+        courses = list(
+            Course.objects.filter(enrollments__user=user, enrollments__completed_at__isnull=False).prefetch_related(
+                "competencies"
+            )
+        )
+    else:
+        courses = list(completed)
+        prefetch_related_objects(courses, "competencies")
     for course in courses:
         for competency in course.competencies.all():
             profile.setdefault((competency.aspect, competency.level), []).append(course)

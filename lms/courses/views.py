@@ -83,7 +83,8 @@ DASHBOARD_CERTIFICATES = 5  # the newest; "My certificates" lists them all
 def dashboard(request: HttpRequest) -> HttpResponse:
     """My learning: enrolled courses with progress, where to continue, completed courses and competencies."""
     rows = selectors.dashboard_for(request.user)
-    profile = selectors.competency_profile(request.user)
+    completed = [row.enrollment.course for row in rows if row.enrollment.completed_at]
+    profile = selectors.competency_profile(request.user, completed=completed)
     language = get_language()
     certificates = [
         {"certificate": certificate, "facts": certificate_facts(certificate, language=language)}
