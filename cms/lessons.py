@@ -99,11 +99,11 @@ def lesson_body_parts(lesson, context) -> list[BodyPart]:
         flat = context.flatten()
         parts = []
         for index, block in enumerate(lesson.body):
-            if block.block_type in PERSONAL_BLOCKS:
-                parts.append(BodyPart(index))
-            else:
-                block_context = {**flat, "first_screen": index < FIRST_SCREEN_BLOCKS}
-                parts.append(BodyPart(index, mark_safe(str(block.render_as_block(context=block_context)))))
+            part = BodyPart(index)
+            if block.block_type not in PERSONAL_BLOCKS:
+                html = block.render_as_block(context={**flat, "first_screen": part.first_screen})
+                part = replace(part, html=mark_safe(str(html)))
+            parts.append(part)
         return parts
 
     if request is None or getattr(request, "is_preview", False) or not lesson.pk:
