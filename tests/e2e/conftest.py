@@ -7,11 +7,17 @@ Without it these tests are skipped loudly on a developer's machine and fail unde
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import missing_service
+
+ROOT = Path(__file__).resolve().parents[2]
+# Screenshots the journeys take, kept after the run (CI keeps the folder as the run's artefacts)
+ARTEFACTS = Path(os.environ.get("E2E_ARTEFACTS", ROOT / "test-artifacts" / "e2e"))
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -52,3 +58,26 @@ def phone(chromium):
     page = context.new_page()
     yield page
     context.close()
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "-", name).strip("-")
+
+
+@pytest.fixture
+def screenshot(request):
+    """``screenshot(page, "step")`` keeps a full-page PNG of where the journey is, numbered in order, under
+    ``test-artifacts/e2e/<test>/`` (or ``$E2E_ARTEFACTS``); the folder is emptied when the test starts."""
+    folder = ARTEFACTS / _safe(request.node.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    taken = 0
+
+    def take(page, step: str) -> Path:
+        nonlocal taken
+        taken += 1
+        path = folder / f"{taken:02d}-{_safe(step)}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

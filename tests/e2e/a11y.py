@@ -1,0 +1,60 @@
+"""Accessibility checks in the real browser: axe-core (from npm, pinned in package.json and package-lock.json,
+installed by `make install-dev`) injected into the page, run against the WCAG 2.0 and 2.1 A and AA rules.
+
+axe is evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern, so the
+journeys keep the site's real policy while they are checked (a ``<script>`` tag added to the page would be
+refused by it, as it should be).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from tests.conftest import missing_service
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+
+_RUN = """async ([tags, exclude]) => {
+  const context = exclude.length ? {exclude: exclude.map((selector) => [selector])} : document;
+  const results = await axe.run(context, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return results.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({target: n.target.join(' '), html: n.html.slice(0, 300), summary: n.failureSummary})),
+  }));
+}"""
+
+
+@cache
+def _axe_source() -> str:
+    if not AXE_JS.exists():
+        missing_service("axe-core (node_modules/axe-core: run `make install-dev`)")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def axe_violations(page, *, exclude: tuple[str, ...] = ()) -> list[dict]:
+    """The WCAG 2.1 A/AA violations axe finds in the page as it is now (``exclude``: CSS selectors left out)."""
+    page.wait_for_load_state()
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_source())
+    return page.evaluate(_RUN, [list(WCAG_TAGS), list(exclude)])
+
+
+def format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"{len(violations)} accessibility violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {node['target']}: {node['html']}")
+            lines.append("      " + (node["summary"] or "").replace("\n", "\n      "))
+        if len(violation["nodes"]) > 5:
+            lines.append(f"    … and {len(violation['nodes']) - 5} more")
+    return "\n".join(lines)
+
+
+def assert_accessible(page, *, exclude: tuple[str, ...] = ()) -> None:
+    """Fail with every violation named (rule, impact, elements) if axe finds any WCAG 2.1 A/AA violation."""
+    violations = axe_violations(page, exclude=exclude)
+    assert not violations, format_violations(page.url, violations)
