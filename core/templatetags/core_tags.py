@@ -1,9 +1,11 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from core import page_cache
+from core.sanitize import sanitize_html
 
 register = template.Library()
 
@@ -61,6 +63,13 @@ def get_language_links(context):
     links = language_links(context.get("request"), context.get("page"))
     context["language_links"] = links
     return links
+
+
+@register.filter
+def sanitized(html) -> str:
+    """Rich text from users or imported files, made safe where it is shown (nh3 takes microseconds), whatever
+    path stored it: services, imports and translations need not all have cleaned it."""
+    return mark_safe(sanitize_html(str(html or "")))  # noqa: S308 - sanitised just now
 
 
 @register.filter

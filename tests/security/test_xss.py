@@ -5,8 +5,10 @@ javascript:/vbscript:/data:text/html address, no style with expression() or url(
 read back as the same text (escaped); rich text may lose the dangerous parts (sanitised).
 
 Inputs × payloads: the sanitiser itself, Wagtail rich text (SanitisedRichTextBlock), the profile's full name
-and certificate names, a library submission's title, summary and attribution, and a webinar's title,
-description and materials."""
+and certificate names, a library submission's title, summary and attribution, a webinar's title, description
+and materials, a quiz's title and its questions' texts, choices, feedback and translations in every text format
+(on the lesson, the attempt, summary and review pages, the essay grading page, the quiz's question list and the
+question editor), and cohort names."""
 
 from __future__ import annotations
 
@@ -163,3 +165,141 @@ def test_webinar_texts_are_escaped_or_sanitised(client, category, payload):
     html = response.content.decode()
     assert_no_script(html, baseline=baseline)
     assert as_text(payload[:255]) in page_text(html)
+
+
+# Quizzes: question texts, choices, feedback and translations (html, moodle, markdown, plain), quiz titles ----------
+# One quiz per category of payloads (three questions for each payload, all on one page): the pages are the same
+# for every payload, so building them once per category keeps the 72 payloads to a dozen quizzes.
+
+
+def _quiz_with(payloads: list[str]):
+    from cms.models import LessonPage
+    from cms.outline import course_sync
+    from lms.courses.services import enrollment_self_enroll
+    from lms.quizzes import services
+    from lms.quizzes.models import ReviewWhen
+    from tests.factories.courses import make_course
+    from tests.factories.quizzes import QuestionCategoryFactory, answer, make_question
+
+    author = trainer()
+    category = QuestionCategoryFactory(owner=author)
+    course = make_course(modules=1, lessons=1, languages=("en", "ru"), trainers=[author])
+    questions = []
+    for payload in payloads:
+        questions += [
+            make_question(
+                "multichoice",
+                category=category,
+                text=f"<p>Which one? {payload}</p>",
+                text_format="html",
+                answers=[
+                    answer(f"right {payload}", "1", feedback=f"<p>Yes {payload}</p>"),
+                    {**answer(f"<b>wrong</b> {payload}", "0", feedback=payload), "text_format": "html"},
+                ],
+                general_feedback=payload,
+                shuffle=False,
+                texts={"ru": {"text": f"Какой? {payload}", "answers": [f"да {payload}", f"нет {payload}"]}},
+            ),
+            make_question("shortanswer", category=category, text=f"Name it: {payload}", text_format="markdown"),
+            make_question("essay", category=category, text=f"Explain: {payload}", text_format="plain"),
+        ]
+    quiz = services.quiz_create(
+        course=course,
+        by=author,
+        title=f"Quiz {payloads[0][:200]}",
+        questions_per_page=0,
+        shuffle_answers=False,
+        review_marks=ReviewWhen.AFTER_SUBMIT,
+        review_answers=ReviewWhen.AFTER_SUBMIT,
+        review_feedback=ReviewWhen.AFTER_SUBMIT,
+    )
+    for question in questions:
+        services.slot_add_question(quiz=quiz, by=author, question=question)
+    for lesson in LessonPage.objects.filter(locale__language_code__in=["en", "ru"]):
+        lesson.body = [("quiz", {"quiz": quiz})]
+        lesson.save_revision().publish()
+    course_sync(course.pk)
+    quiz.refresh_from_db()
+    learner = UserFactory()
+    enrollment_self_enroll(user=learner, course=course)
+    return author, learner, quiz, questions
+
+
+def _quiz_pages(client, author, learner, quiz, questions) -> dict[str, str]:
+    from lms.quizzes.models import Attempt, QuestionAttempt
+
+    pages = {}
+
+    def get(url: str) -> str:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        return response.content.decode()
+
+    client.force_login(learner)
+    for language in ("en", "ru"):
+        pages[f"lesson-{language}"] = get(quiz.activity.urls[language])
+    assert client.post(f"/ru/learning/quizzes/{quiz.uuid}/start/").status_code == 302
+    attempt = Attempt.objects.get(quiz=quiz, user=learner)
+    pages["attempt-ru"] = get(f"/ru/learning/attempts/{attempt.uuid}/?page=0")
+    pages["attempt-en"] = get(f"/en/learning/attempts/{attempt.uuid}/?page=0")
+    slots = list(QuestionAttempt.objects.filter(attempt=attempt).order_by("position"))
+    data = {"page": "0", "action": "finish"}
+    for slot in slots:
+        data[f"q{slot.position}-seq"] = str(slot.sequence)
+        data[f"q{slot.position}-answer"] = {"multichoice": "0"}.get(slot.data["kind"], "an answer")
+    client.post(f"/en/learning/attempts/{attempt.uuid}/", data)
+    for name in ("summary", "submit", "review"):
+        url = reverse(f"quizzes:attempt-{name}", kwargs={"attempt_uuid": attempt.uuid})
+        if name == "submit":
+            assert client.post(url).status_code == 302
+        else:
+            pages[name] = get(url)
+    client.force_login(author)
+    essays = [slot for slot in slots if slot.data["kind"] == "essay"]
+    pages["essay-grade"] = get(reverse("quizzes:essay-grade", kwargs={"question_attempt_id": essays[0].pk}))
+    pages["questions"] = get(reverse("quizzes:quiz-questions", kwargs={"quiz_uuid": quiz.uuid}))
+    for index, each in enumerate(questions[:3]):
+        pages[f"edit-{index}"] = get(reverse("quizzes:question-edit", kwargs={"question_id": each.pk}))
+    client.logout()
+    return pages
+
+
+QUIZ_CATEGORIES = sorted({category for category, _payload in PAYLOADS})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("category", QUIZ_CATEGORIES)
+def test_quiz_texts_are_escaped_or_sanitised_wherever_shown(client, category):
+    from django.test import Client
+
+    payloads = [payload for each, payload in PAYLOADS if each == category]
+    baselines = _quiz_pages(Client(), *_quiz_with(["plain words"] * len(payloads)))
+    pages = _quiz_pages(client, *_quiz_with(payloads))
+    assert pages.keys() == baselines.keys()
+    for name, html in pages.items():
+        assert_no_script(html, baseline=baselines[name])
+    # plain text reads back as the text she was given, escaped, not dropped
+    assert as_text(f"Explain: {payloads[0]}") in page_text(pages["essay-grade"])
+    assert as_text(f"Quiz {payloads[0][:200]}") in page_text(pages["questions"])
+
+
+# Cohort names: shown to the trainer who enrolls a cohort ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_cohort_names_are_escaped_on_the_participants_page(client):
+    from lms.courses.models import Cohort
+    from tests.factories.courses import make_course
+
+    author = trainer()
+    course = make_course(modules=1, lessons=1, trainers=[author])
+    client.force_login(author)
+    url = reverse("courses:participants", kwargs={"course_uuid": course.uuid})
+    Cohort.objects.create(name="Grade 5 teachers", created_by=author)
+    baseline = client.get(url).content.decode()
+    names = [payload[:255] for _category, payload in PAYLOADS]
+    Cohort.objects.bulk_create(Cohort(name=name, created_by=author) for name in names)
+    html = client.get(url).content.decode()
+    assert_no_script(html, baseline=baseline)
+    text = page_text(html)
+    assert all(as_text(name) in text for name in names)
