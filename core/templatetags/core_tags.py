@@ -69,7 +69,7 @@ def get_language_links(context):
 def sanitized(html) -> str:
     """Rich text from users or imported files, made safe where it is shown (nh3 takes microseconds), whatever
     path stored it: services, imports and translations need not all have cleaned it."""
-    return mark_safe(sanitize_html(str(html or "")))  # noqa: S308 - sanitised just now
+    return mark_safe(sanitize_html(str(html or "")))  # sanitised just now
 
 
 @register.filter
