@@ -14,6 +14,9 @@ start() {
   : "${REDIS_URL:?set REDIS_URL to the Redis the worker should use}"
   mkdir -p "$DIR"
   cd "$ROOT"
+  # The log is appended to: only what this start writes counts as its "ready" (a restart would see the last one's).
+  local seen
+  seen=$(stat -c %s "$DIR/worker.log" 2>/dev/null || echo 0)
   "$PY" -m celery -A config worker --detach --pool=prefork --concurrency="$CONCURRENCY" \
     --hostname="$NAME@%h" --pidfile="$DIR/worker.pid" --logfile="$DIR/worker.log" --loglevel=INFO
   if [ "${CELERY_BEAT:-0}" = 1 ]; then
@@ -22,7 +25,8 @@ start() {
   fi
   # Up to a minute: a worker imports all of Django and Wagtail, slow on a busy machine.
   for _ in $(seq 1 600); do
-    [ -s "$DIR/worker.pid" ] && grep -q "ready" "$DIR/worker.log" 2>/dev/null && { echo "worker ready"; return 0; }
+    [ -s "$DIR/worker.pid" ] && tail -c +$((seen + 1)) "$DIR/worker.log" 2>/dev/null | grep -q " ready\." \
+      && { echo "worker ready"; return 0; }
     sleep 0.1
   done
   echo "celery.sh: the worker did not report ready (see $DIR/worker.log)" >&2

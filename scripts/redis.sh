@@ -2,7 +2,8 @@
 # A throwaway Redis on loopback, run by pid file.
 #   scripts/redis.sh start   prints REDIS_URL=... on success
 #   scripts/redis.sh stop | status | url
-# Settings: REDIS_PORT (default 63799), REDIS_DIR (default .services/redis-PORT).
+# Settings: REDIS_PORT (default 63799), REDIS_DIR (default .services/redis-PORT), REDIS_PERSIST=1 to keep the data
+# (an append-only file in REDIS_DIR) across a restart: for a broker, whose queued messages are the jobs not yet run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${REDIS_PORT:-63799}
@@ -19,8 +20,10 @@ start() {
   fi
   mkdir -p "$DIR"
   if alive; then echo "REDIS_URL=$(url)"; return 0; fi
+  local persist=(--appendonly no)
+  [ "${REDIS_PERSIST:-0}" = 1 ] && persist=(--appendonly yes --appendfsync everysec)
   redis-server --port "$PORT" --bind 127.0.0.1 --daemonize yes --pidfile "$PIDFILE" --dir "$DIR" \
-    --logfile "$DIR/redis.log" --save "" --appendonly no >/dev/null
+    --logfile "$DIR/redis.log" --save "" "${persist[@]}" >/dev/null
   for _ in $(seq 1 50); do alive && { echo "REDIS_URL=$(url)"; return 0; }; sleep 0.1; done
   echo "redis.sh: Redis did not answer on port $PORT (see $DIR/redis.log)" >&2
   return 1

@@ -16,8 +16,9 @@ DIR=${STACK_DIR:-$ROOT/.services/stack}
 export PG_PORT=${STACK_PG_PORT:-54330} REDIS_PORT=${STACK_REDIS_PORT:-63800}
 export PG_DIR=$DIR/pg REDIS_DIR=$DIR/redis CELERY_DIR=$DIR/celery GUNICORN_DIR=$DIR/gunicorn-$PORT
 export CELERY_NAME=stack CELERY_BEAT=1 CELERY_CONCURRENCY=${CELERY_CONCURRENCY:-2}
-# Durable PostgreSQL (fsync on), unlike the tests' throwaway one.
-export PG_FAST=0
+# Durable PostgreSQL (fsync on), unlike the tests' throwaway one; Redis keeps the broker's queue across a restart
+# (append-only file), so jobs published but not yet run survive it (docs/fault-tolerance.md).
+export PG_FAST=0 REDIS_PERSIST=${REDIS_PERSIST:-1}
 
 environment() {
   mkdir -p "$DIR"

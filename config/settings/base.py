@@ -281,7 +281,11 @@ SPECTACULAR_SETTINGS = {
 EMAIL_URL = env("EMAIL_URL")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Maktaba <noreply@maktaba.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if EMAIL_URL:
+if EMAIL_URL and EMAIL_URL.startswith("file://"):
+    # file:///path: each message written to a file in that folder (a loopback stack whose emails tests count).
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = unquote(urlsplit(EMAIL_URL).path)
+elif EMAIL_URL:
     _email = urlsplit(EMAIL_URL)
     _email_options = parse_qs(_email.query)
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -315,7 +319,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # Publishing gives up quickly: a job that cannot be published stays in the outbox for the relay.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE = {
-    "relay-outbox": {"task": "core.relay_outbox", "schedule": 30.0},
+    "relay-outbox": {"task": "core.relay_outbox", "schedule": float(env("JOBS_RELAY_EVERY_SECONDS", "30"))},
     "purge-finished-jobs": {"task": "core.purge_finished_jobs", "schedule": crontab(minute=17)},
     "close-overdue-attempts": {"task": "quizzes.close_overdue_attempts", "schedule": 60.0},
     "event-reminders": {"task": "webinars.send_due_reminders", "schedule": 300.0},
