@@ -122,6 +122,19 @@ def job_relay(*, limit: int = 500) -> int:
     return published
 
 
+def jobs_requeue_published(*, before, dry_run: bool = False) -> int:
+    """Put back in the outbox the jobs published before ``before`` that no worker has taken: for after a broker
+    lost its queue (a Redis that lost its disk, decision 0016). The relay publishes them again; a job a worker did
+    take meanwhile is skipped by ``JobTask`` and every task is idempotent. Returns how many."""
+    stuck = Job.objects.filter(status=Job.Status.PUBLISHED, published_at__lt=before)
+    if dry_run:
+        return stuck.count()
+    count = stuck.update(status=Job.Status.PENDING)
+    if count:
+        logger.warning("Put %d job(s) published before %s back in the outbox", count, before.isoformat())
+    return count
+
+
 def job_progress(job_id, *, done: int, total: int) -> None:
     """Record how far a running job has got, for pages that show progress."""
     Job.objects.filter(pk=job_id).update(progress_done=done, progress_total=total)

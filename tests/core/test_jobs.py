@@ -178,3 +178,34 @@ def test_a_publish_that_fails_after_commit_is_logged_and_the_job_stays_for_the_r
         job = job_enqueue("core.ping")
     assert Job.objects.get(pk=job.pk).status == Job.Status.PENDING
     assert "the broker exploded" in caplog.text
+
+
+@pytest.mark.services
+def test_jobs_a_broker_lost_are_put_back_in_the_outbox_and_run_once(celery_worker):
+    """A job published into a queue that was then lost (here: a Redis database no worker reads, emptied) stays
+    ``published`` for ever; ``manage.py jobs_requeue`` puts the old ones back for the relay, and it runs once."""
+    import redis
+    from django.core.management import call_command
+
+    lost = celery_worker.rsplit("/", 1)[0] + "/5"
+    _point_celery_at(lost)
+    with transaction.atomic():
+        job = job_enqueue("core.ping", label="ping into a queue that will be lost")
+    assert Job.objects.get(pk=job.pk).status == Job.Status.PUBLISHED
+    redis.Redis.from_url(lost).flushdb()  # the broker lost its queue
+    _point_celery_at(celery_worker)
+    assert job_relay() == 0  # the relay only sees jobs never published
+
+    call_command("jobs_requeue", "--older-than", "5")
+    assert Job.objects.get(pk=job.pk).status == Job.Status.PUBLISHED  # too recent: maybe still in a long queue
+    Job.objects.filter(pk=job.pk).update(published_at=job.created_at - timedelta(minutes=10))
+    call_command("jobs_requeue", "--older-than", "5", "--dry-run")
+    assert Job.objects.get(pk=job.pk).status == Job.Status.PUBLISHED
+    call_command("jobs_requeue", "--older-than", "5")
+    assert Job.objects.get(pk=job.pk).status == Job.Status.PENDING
+
+    assert job_relay() == 1
+    assert _wait_for(lambda: Job.objects.get(pk=job.pk).status == Job.Status.DONE), "the worker never ran the job"
+    time.sleep(1.0)
+    job.refresh_from_db()
+    assert job.runs == 1
