@@ -47,7 +47,7 @@ lint: install-dev
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 messages: install-dev
-	$(PY) manage.py makemessages --locale ru --locale ar --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
+	$(PY) manage.py makemessages --locale ru --locale ar --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*' --ignore '.services/*' --ignore 'node_modules/*'
 	$(PY) manage.py compilemessages --locale ru --locale ar --ignore '.venv/*'
 
 # The production configuration on one machine, on loopback (docs/deploy.md): PostgreSQL, Redis, a Celery worker

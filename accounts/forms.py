@@ -35,7 +35,9 @@ class LoginForm(auth_forms.AuthenticationForm):
     username = forms.CharField(
         label=_("Email or username"),
         max_length=254,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
+        # No autofocus: it would skip the heading, the error summary and the "skip to main content" link for people
+        # who use a screen reader or the keyboard (the focus starts at the top of the page, as on every other page).
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
     error_messages = {
         "invalid_login": _(

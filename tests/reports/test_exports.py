@@ -286,7 +286,8 @@ def test_invalid_filters_are_explained_and_kept_and_start_nothing(egypt, tunisia
     page = text(response)
     assert "Enter a month as YYYY-MM, for example 2026-09." in page
     assert 'value="2026-13"' in page and 'value="2025-01"' in page
-    assert page.count("Select a valid choice.") == 2  # the region outside her scope, the unknown language
+    # The region outside her scope, the unknown language: each next to its field and in the summary at the top.
+    assert page.count("Select a valid choice.") == 4
     assert 'role="alert"' in page
 
     response = client.post(url("exports") + "?period_from=2026-05&period_to=2026-02", {"format": "csv"})

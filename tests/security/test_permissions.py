@@ -324,6 +324,7 @@ def u(name: str, **kwargs: str | int) -> Any:
 MATRIX: list[Case] = [
     # The site's own plumbing -----------------------------------------------------------------------------------
     Case("health", "/health/", everyone()),
+    Case("favicon", "/favicon.ico", everyone()),
     Case("javascript-catalog", "/en/jsi18n/", everyone()),
     Case("wagtail_serve", "/en/", everyone(), "home"),
     Case("wagtail_serve", lambda w: w.objects["course_page"].url, everyone(), "course page"),

@@ -239,9 +239,10 @@ def test_a_quiz_that_closes_before_it_opens_is_refused_and_the_input_kept(signed
     assert 'value="Kept title"' in text
     assert 'value="2030-01-09T09:00"' in text
     assert 'value="Тест по цифровым инструментам"' in text
-    # The error stands with the closing time, inside its field group.
+    # The error stands with the closing time, inside its field group (the summary at the top links to the field).
+    assert 'href="#id_closes_at"' in text
     closes = text.index('name="closes_at"')
-    error = text.index("The quiz must close after it opens.")
+    error = text.rindex("The quiz must close after it opens.")
     assert text.rfind('class="field field--error', 0, closes) == text.rfind('class="field', 0, closes)
     assert abs(closes - error) < 1500
 
