@@ -9,12 +9,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cms.models import LessonPage
-from cms.outline import course_sync
 from lms.courses.models import ActivityProgress, Enrollment
 from lms.courses.services import enrollment_self_enroll
 from lms.quizzes import services
 from lms.quizzes.models import Attempt, QuizGrade, ReviewWhen
+from tests.e2e.journeys import quiz_in_lessons
 from tests.factories.accounts import UserFactory
 from tests.factories.courses import make_course
 from tests.factories.quizzes import answer, make_question
@@ -54,12 +53,7 @@ def _russian_quiz_course():
     )
     for question in (sun, safe):
         services.slot_add_question(quiz=quiz, by=author, question=question)
-    for lesson in LessonPage.objects.filter(locale__language_code__in=["en", "ru"]):
-        lesson.body = [("paragraph", "<p>…</p>"), ("quiz", {"quiz": quiz})]
-        lesson.save_revision().publish()
-    course_sync(course.pk)
-    quiz.refresh_from_db()
-    assert quiz.activity is not None
+    quiz_in_lessons(course, quiz, slug="lesson-1-1", languages=("en", "ru"))
     return course, quiz
 
 

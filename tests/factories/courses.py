@@ -21,10 +21,12 @@ def make_course(
     lessons: int = 2,
     languages: tuple[str, ...] = ("en",),
     summary: str = "A course for teachers.",
+    titles: dict[str, str] | None = None,
     **course_settings,
 ) -> Course:
     """A published course with ``modules`` × ``lessons`` lessons, translated into ``languages`` (the first is
-    the source). Titles in other languages get a language prefix, e.g. "ru: Lesson 1.1"."""
+    the source). Titles in other languages get a language prefix, e.g. "ru: Lesson 1.1", unless ``titles`` gives
+    the course's title in that language."""
     _counter["n"] += 1
     number = _counter["n"]
     title = title or f"Course {number}"
@@ -52,7 +54,7 @@ def make_course(
     for language in languages[1:]:
         locale = Locale.objects.get(language_code=language)
         translated = page.copy_for_translation(locale)
-        translated.title = f"{language}: {title}"
+        translated.title = (titles or {}).get(language) or f"{language}: {title}"
         translated.save_revision().publish()
         for module, lesson_pages in tree:
             translated_module = module.copy_for_translation(locale)
