@@ -12,6 +12,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import routing as cms_routing
 from core.views import favicon, health
 
+handler500 = "core.views.server_error"  # 503 with Retry-After while the database is out of reach
+
 urlpatterns = [
     path("health/", health, name="health"),
     path("favicon.ico", favicon, name="favicon"),

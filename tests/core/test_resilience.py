@@ -39,3 +39,21 @@ def test_rate_limit_holds_on_a_real_redis(client, settings, redis_url):
         client.post("/en/accounts/login/", {"username": user.email, "password": "wrong"}).status_code for _ in range(4)
     ]
     assert statuses == [200, 200, 200, 429]
+
+
+@pytest.mark.urls("tests.core.urls_database_down")
+@pytest.mark.parametrize(("language", "direction"), [("en", "ltr"), ("ru", "ltr"), ("ar", "rtl")])
+def test_with_the_database_out_of_reach_the_answer_is_503_with_retry_after(client, language, direction):
+    client.raise_request_exception = False
+    response = client.get("/database-down/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    html = response.content.decode()
+    assert f'<html lang="{language}" dir="{direction}">' in html
+    assert "Back in a moment" in html and "Сейчас вернёмся" in html and "سنعود بعد لحظات" in html
+    assert "Something went wrong" not in html
+
+    other = client.get("/bug/", HTTP_ACCEPT_LANGUAGE=language)  # any other failure is the ordinary 500 page
+    assert other.status_code == 500
+    assert "Retry-After" not in other
+    assert "Something went wrong" in other.content.decode()
