@@ -135,7 +135,7 @@ def test_a_title_missing_in_the_viewers_language_falls_back_to_the_certificates_
     certificate = make_certificate(titles={"ru": TITLES["ru"]}, language="ru")
     page = text(client.get(verify_url(certificate), HTTP_ACCEPT_LANGUAGE="ar"))
     assert 'dir="rtl"' in page
-    assert f'lang="ru">{TITLES["ru"]}</dd>' in page
+    assert f'lang="ru"><bdi>{TITLES["ru"]}</bdi></dd>' in page  # its own direction, aligned with the page
 
 
 def test_the_latin_name_is_shown_when_there_is_one(client):
