@@ -17,7 +17,7 @@ from typing import Any
 from celery import Task, current_app
 from celery.exceptions import Ignore, NotRegistered, Retry
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -158,7 +158,30 @@ class JobTask(Task):
     # Set on tasks whose arguments hold secrets (links with tokens): they are wiped once the job is done.
     clear_payload_on_success = False
 
+    # The database out of reach (a restart, a failover): the job is sent again, settings.JOBS_DATABASE_RETRY_SECONDS
+    # apart, this many times.
+    database_retries = 60
+
     def __call__(self, *args, **kwargs):
+        try:
+            return self._run_job(*args, **kwargs)
+        except (OperationalError, InterfaceError) as exc:
+            # Without this the failure would be acked (acks_late acks a task that raised) with the row left
+            # `published` or `running`, which the relay never looks at: the job would be lost. Every task is
+            # idempotent (decision 0002): it runs again from the start once the database answers.
+            # After database_retries it fails for good, the row still `published` or `running`: `manage.py
+            # jobs_requeue` puts such jobs back in the outbox.
+            logger.warning(
+                "Job %s: the database is out of reach (%s); sent again in %ss",
+                self.request.id,
+                exc,
+                settings.JOBS_DATABASE_RETRY_SECONDS,
+            )
+            close_old_connections()
+            countdown = settings.JOBS_DATABASE_RETRY_SECONDS
+            raise self.retry(exc=exc, countdown=countdown, max_retries=self.database_retries) from exc
+
+    def _run_job(self, *args, **kwargs):
         job_id = self.request.id
         jobs = Job.objects.filter(pk=job_id)
         if jobs.filter(status=Job.Status.DONE).exists():
@@ -170,6 +193,8 @@ class JobTask(Task):
         except (Retry, Ignore):
             jobs.update(status=Job.Status.PUBLISHED)
             raise
+        except (OperationalError, InterfaceError):
+            raise  # not the job's failure: __call__ sends it again
         except Exception as exc:
             autoretry = tuple(getattr(self, "autoretry_for", ()) or ())
             retries_left = isinstance(exc, autoretry) and self.request.retries < (self.max_retries or 0)

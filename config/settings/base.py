@@ -336,6 +336,9 @@ REPORTS_REFRESH_ON_COMMIT = CELERY_TASK_ALWAYS_EAGER
 QUIZ_DEADLINE_GRACE_SECONDS = int(env("QUIZ_DEADLINE_GRACE_SECONDS", "5"))
 # A job left unpublished longer than this is picked up by the relay.
 JOBS_RELAY_AFTER = timedelta(seconds=int(env("JOBS_RELAY_AFTER_SECONDS", "10")))
+# A job that finds the database out of reach (a restart, a failover) is sent again after this many seconds, up to
+# 60 times (core.jobs.JobTask).
+JOBS_DATABASE_RETRY_SECONDS = float(env("JOBS_DATABASE_RETRY_SECONDS", "10"))
 JOBS_KEEP_FINISHED = timedelta(days=30)
 
 # Wagtail's own background work (reference index, search index, renditions) runs through django-tasks,

@@ -112,6 +112,7 @@ def celery_worker(redis_url, transactional_db, settings, tmp_path):
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": broker,
         "CELERY_DIR": str(tmp_path / "celery"),
+        "JOBS_DATABASE_RETRY_SECONDS": "1",
     }
     if connection.vendor != "postgresql":
         missing_service("PostgreSQL (the worker shares the test database)")
@@ -209,3 +210,44 @@ def test_jobs_a_broker_lost_are_put_back_in_the_outbox_and_run_once(celery_worke
     time.sleep(1.0)
     job.refresh_from_db()
     assert job.runs == 1
+
+
+@pytest.mark.services
+def test_a_job_that_finds_the_database_out_of_reach_runs_once_it_is_back(celery_worker):
+    """The worker's database refuses it (its connections cut, new ones refused, as in a restart) when the job
+    arrives: the job is not lost (acked as failed, its row stuck); it is sent again and runs once it is back."""
+    import psycopg
+
+    db = connection.settings_dict
+    name = db["NAME"]
+
+    def refuse_others(refuse: bool) -> None:
+        """From the server's maintenance database (a database cannot refuse its own connections): new connections
+        to ours refused, and every one but this test's cut."""
+        with psycopg.connect(
+            host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres", autocommit=True
+        ) as admin:
+            admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {"false" if refuse else "true"}')
+            if refuse:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = %s AND pid <> pg_backend_pid()",
+                        [name],
+                    )
+
+    _point_celery_at(celery_worker)
+    refuse_others(True)
+    try:
+        with transaction.atomic():
+            job = job_enqueue("core.ping", label="ping while the database restarts")
+        assert Job.objects.get(pk=job.pk).status == Job.Status.PUBLISHED
+        time.sleep(3.0)  # the worker takes it, cannot reach the database, and sends it again (1 s apart)
+        assert Job.objects.get(pk=job.pk).status == Job.Status.PUBLISHED  # nothing ran, nothing was written
+    finally:
+        refuse_others(False)
+    assert _wait_for(lambda: Job.objects.get(pk=job.pk).status == Job.Status.DONE), "the job was lost"
+    time.sleep(1.0)
+    job.refresh_from_db()
+    assert job.runs == 1
+    assert job.result["pid"] != os.getpid()

@@ -8,6 +8,8 @@ the server refuses new ones until it is up again.
 Pass rule:
 - requests fail (5xx or no answer) only inside the restart window: a failed request ended after the restart began
   and started before it ended plus a grace of 5 s (``GRACE``); none before it, none after;
+- a request that failed with an answer got 503 (the database out of reach: ``core.views.server_error``, with
+  Retry-After), never the 500 page;
 - after the window the stack serves as before: teachers sign in and submit quizzes successfully;
 - every job of the scenario finishes ``done``, and each teacher received exactly the emails her rows call for;
 - no half-written rows: the invariants of tests/fault/helpers.py (enrollments, their counts and completions, quiz
@@ -40,6 +42,8 @@ def test_postgres_restarted_under_load_fails_only_during_the_restart_and_leaves_
     outside = [entry for entry in failures if entry["end"] < restart_began or entry["start"] > restart_ended + GRACE]
     window = f"restart {restart_began:.2f}–{restart_ended:.2f} (+{GRACE:.0f} s)"
     assert not outside, f"{len(outside)} requests failed outside the {window}:\n{describe(outside)}"
+    not_503 = [entry for entry in failures if entry["status"] is not None and entry["status"] != 503]
+    assert not not_503, f"failed with another status than 503:\n{describe(not_503)}"
     refused = [entry for entry in requests if entry["status"] is not None and 400 <= entry["status"] < 500]
     assert not refused, f"requests refused:\n{describe(refused)}"
 
