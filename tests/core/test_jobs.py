@@ -21,6 +21,7 @@ from tests.conftest import missing_service
 from tests.factories.accounts import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
+WORKER_APP_NAME = "maktaba-test-worker"
 DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1: every publish is refused
 
 
@@ -113,6 +114,7 @@ def celery_worker(redis_url, transactional_db, settings, tmp_path):
         "REDIS_URL": broker,
         "CELERY_DIR": str(tmp_path / "celery"),
         "JOBS_DATABASE_RETRY_SECONDS": "1",
+        "PGAPPNAME": WORKER_APP_NAME,  # libpq names the worker's connections: a test can cut those alone
     }
     if connection.vendor != "postgresql":
         missing_service("PostgreSQL (the worker shares the test database)")
@@ -223,7 +225,8 @@ def test_a_job_that_finds_the_database_out_of_reach_runs_once_it_is_back(celery_
 
     def refuse_others(refuse: bool) -> None:
         """From the server's maintenance database (a database cannot refuse its own connections): new connections
-        to ours refused, and every one but this test's cut."""
+        to ours refused, and the worker's cut (only the worker's: this process's other threads, such as a live
+        server's, keep theirs)."""
         with psycopg.connect(
             host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres", autocommit=True
         ) as admin:
@@ -232,8 +235,8 @@ def test_a_job_that_finds_the_database_out_of_reach_runs_once_it_is_back(celery_
                 with connection.cursor() as cursor:
                     cursor.execute(
                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        " WHERE datname = %s AND pid <> pg_backend_pid()",
-                        [name],
+                        " WHERE datname = %s AND application_name = %s",
+                        [name, WORKER_APP_NAME],
                     )
 
     _point_celery_at(celery_worker)
